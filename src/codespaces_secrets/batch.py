@@ -1,0 +1,146 @@
+"""Parse the ``secrets`` input (a JSON object or dotenv text) into name/value pairs.
+
+A small dotenv reader is written here rather than adding python-dotenv: the image's
+runtime dependencies are fixed (PyNaCl, requests, actions-toolkit), and the subset we
+need (``NAME=value``, ``export``, comments, quoted multi-line values) is short. Parse
+problems name a line or a position, never the text, because a misquoted multi-line
+value would otherwise reach the log through the error message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+_DOUBLE_QUOTE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One key/value pair as written by the user, with where it came from."""
+
+    key: str
+    value: str = field(repr=False)
+    where: str
+
+
+@dataclass(frozen=True)
+class ParsedSecrets:
+    """Every entry found, plus problems (each says where, never what)."""
+
+    entries: tuple[Entry, ...]
+    problems: tuple[str, ...]
+
+
+def parse_secrets_text(text: str) -> ParsedSecrets:
+    """Read JSON when the text is an object (``toJSON(secrets)``), else dotenv lines."""
+    if text.lstrip().startswith("{"):
+        return _parse_json(text)
+    return _parse_dotenv(text)
+
+
+def _parse_json(text: str) -> ParsedSecrets:
+    try:
+        # Pairs rather than a dict, so that a key written twice is seen, not overwritten.
+        pairs: list[tuple[str, object]] = json.loads(text, object_pairs_hook=list)
+    except json.JSONDecodeError as exc:
+        # exc.msg says what was expected; lineno/colno say where. Neither quotes the text.
+        reason = f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        return ParsedSecrets((), (reason,))
+    except RecursionError:
+        return ParsedSecrets((), ("not valid JSON: nested too deeply",))
+    entries: list[Entry] = []
+    problems: list[str] = []
+    for index, (key, value) in enumerate(pairs, start=1):
+        where = f"key #{index}"
+        if isinstance(value, list):
+            problems.append(f"{where}: expected a flat object of strings, found a nested value")
+        elif not isinstance(value, str):
+            problems.append(f"{where}: the value must be a JSON string")
+        else:
+            entries.append(Entry(key, value, where))
+    return ParsedSecrets(tuple(entries), tuple(problems))
+
+
+def _parse_dotenv(text: str) -> ParsedSecrets:
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    entries: list[Entry] = []
+    problems: list[str] = []
+    index = 0
+    while index < len(lines):
+        lineno = index + 1
+        line = lines[index].strip()
+        index += 1
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line.removeprefix("export ").lstrip()
+        key, sep, rest = line.partition("=")
+        if not sep:
+            problems.append(f"line {lineno}: expected NAME=value")
+            continue
+        rest = rest.lstrip()
+        if rest[:1] in ('"', "'"):
+            value, index, problem = _read_quoted(rest, lines, index)
+            if problem:
+                problems.append(f"line {lineno}: {problem}")
+                continue
+        else:
+            value = _strip_inline_comment(rest).rstrip()
+        entries.append(Entry(key.strip(), value, f"line {lineno}"))
+    return ParsedSecrets(tuple(entries), tuple(problems))
+
+
+def _strip_inline_comment(value: str) -> str:
+    cut = value.find(" #")
+    return value if cut < 0 else value[:cut]
+
+
+def _read_quoted(rest: str, lines: list[str], index: int) -> tuple[str, int, str]:
+    """Read a quoted value that may continue over following lines.
+
+    Returns the value, the index of the next unread line and a problem ('' if none).
+    Double quotes understand backslash escapes; single quotes are literal.
+    """
+    quote, body = rest[0], rest[1:]
+    parts: list[str] = []
+    while True:
+        end = _closing_quote(body, quote)
+        if end >= 0:
+            parts.append(body[:end])
+            trailing = body[end + 1 :].strip()
+            if trailing and not trailing.startswith("#"):
+                return "", index, "unexpected text after the closing quote"
+            break
+        parts.append(body)
+        if index >= len(lines):
+            return "", index, f"the {quote} quote is never closed"
+        body = lines[index]
+        index += 1
+    value = "\n".join(parts)
+    return (_unescape(value) if quote == '"' else value), index, ""
+
+
+def _closing_quote(body: str, quote: str) -> int:
+    position = 0
+    while position < len(body):
+        char = body[position]
+        if quote == '"' and char == "\\":
+            position += 2
+            continue
+        if char == quote:
+            return position
+        position += 1
+    return -1
+
+
+def _unescape(value: str) -> str:
+    out: list[str] = []
+    chars = iter(value)
+    for char in chars:
+        if char != "\\":
+            out.append(char)
+            continue
+        following = next(chars, "")
+        out.append(_DOUBLE_QUOTE_ESCAPES.get(following, "\\" + following))
+    return "".join(out)

@@ -1,0 +1,64 @@
+"""The validated, typed configuration of one run: what to write, where, and how.
+
+Frozen dataclasses so nothing downstream can alter a decision made during validation;
+secret values and the token are hidden from ``repr`` so that a stray debug print or a
+traceback's locals cannot show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Visibility(StrEnum):
+    """Which repositories of the organization can use a Codespaces secret."""
+
+    ALL = "all"
+    PRIVATE = "private"
+    SELECTED = "selected"
+
+
+@dataclass(frozen=True)
+class Secret:
+    """One secret to write: its (upper-cased) name and its exact value."""
+
+    name: str
+    value: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RepoRef:
+    """One entry of the ``repositories`` input: a name, ``owner/name``, or a numeric ID."""
+
+    text: str
+    owner: str | None = None
+    name: str | None = None
+    id: int | None = None
+
+    def applies_to(self, org: str) -> bool:
+        """Whether this entry selects a repository of ``org`` (unqualified names apply to all)."""
+        return self.owner is None or self.owner.lower() == org.lower()
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long and how often transient GitHub faults are retried (see ``transport``)."""
+
+    max_attempts: int = 5
+    max_total_wait: float = 300.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything one run needs, validated; built only by ``inputs.parse``."""
+
+    token: str = field(repr=False)
+    orgs: tuple[str, ...]
+    secrets: tuple[Secret, ...]
+    visibility: Visibility | None
+    repositories: tuple[RepoRef, ...]
+    api_url: str
+    dry_run: bool
+    retry: RetryPolicy = RetryPolicy()
+    batch: bool = False

@@ -1,0 +1,81 @@
+"""One error hierarchy for everything the action reports instead of a traceback.
+
+Every error carries a message that names what was being done and a remedy that says
+what the user can do about it. Exactly one place (``report``) turns them into
+annotations, a summary note and an exit code; nothing below it calls ``sys.exit``.
+No error text ever contains a secret value, a token or a ciphertext.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class ActionError(Exception):
+    """A failure the action explains to its user rather than crashing on."""
+
+    title = "Codespaces secret"
+
+    def __init__(self, message: str, *, remedy: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.remedy = remedy
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.remedy}".strip()
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One problem with one input, named so the user can find it in the workflow."""
+
+    input: str
+    message: str
+
+
+class InputError(ActionError):
+    """One or more inputs are invalid; raised before any network call."""
+
+    title = "Invalid input"
+
+    def __init__(self, problems: Sequence[InputProblem]) -> None:
+        self.problems = tuple(problems)
+        lines = "; ".join(f"{p.input}: {p.message}" for p in self.problems)
+        super().__init__(f"{len(self.problems)} input problem(s): {lines}")
+
+
+class ApiError(ActionError):
+    """GitHub refused or failed a request; carries the HTTP status and GitHub's own words."""
+
+    title = "GitHub API error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        remedy: str = "",
+        status: int | None = None,
+        github_message: str = "",
+        request_id: str = "",
+    ) -> None:
+        super().__init__(message, remedy=remedy)
+        self.status = status
+        self.github_message = github_message
+        self.request_id = request_id
+
+
+class KeyRejectedError(ApiError):
+    """GitHub refused a sealed value because the public key it was sealed with changed."""
+
+
+class RetriesExhaustedError(ApiError):
+    """A request kept failing with a transient fault until the retry bound was reached."""
+
+    title = "GitHub API unavailable"
+
+
+class RepositoryError(ActionError):
+    """Repositories could not be resolved, or GitHub did not keep the ones we sent."""
+
+    title = "Repository problem"

@@ -1,0 +1,136 @@
+"""GitHub's REST endpoints that the action calls: one small method each, typed results.
+
+https://docs.github.com/en/rest/codespaces/organization-secrets
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from .config import Visibility
+from .errors import ApiError
+from .transport import Transport
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """An organization's Codespaces public key: values must be sealed to it."""
+
+    key_id: str
+    key: str
+
+
+@dataclass(frozen=True)
+class ExistingSecret:
+    """What GitHub tells about a secret that already exists (never its value)."""
+
+    name: str
+    visibility: Visibility
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A repository as far as the action cares: its ID and how to name it to a user."""
+
+    id: int
+    full_name: str
+
+
+def _segment(text: str) -> str:
+    return quote(text, safe="")
+
+
+class GitHub:
+    """The Codespaces organization secret endpoints and the repository look-ups."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+
+    def public_key(self, org: str) -> PublicKey:
+        """``GET /orgs/{org}/codespaces/secrets/public-key``."""
+        response = self.transport.request(
+            "GET",
+            f"/orgs/{_segment(org)}/codespaces/secrets/public-key",
+            operation=f"fetch the Codespaces public key of {org}",
+        )
+        body = response.json()
+        return PublicKey(key_id=str(body["key_id"]), key=str(body["key"]))
+
+    def list_secrets(self, org: str) -> dict[str, ExistingSecret]:
+        """``GET /orgs/{org}/codespaces/secrets``, every page, keyed by upper-case name."""
+        items = self.transport.paginate(
+            f"/orgs/{_segment(org)}/codespaces/secrets",
+            "secrets",
+            operation=f"list the Codespaces secrets of {org}",
+        )
+        secrets = (
+            ExistingSecret(str(i["name"]).upper(), Visibility(i["visibility"])) for i in items
+        )
+        return {secret.name: secret for secret in secrets}
+
+    def selected_repositories(self, org: str, name: str) -> list[Repository]:
+        """``GET /orgs/{org}/codespaces/secrets/{name}/repositories``, every page."""
+        items = self.transport.paginate(
+            f"/orgs/{_segment(org)}/codespaces/secrets/{_segment(name)}/repositories",
+            "repositories",
+            operation=f"read the repositories of {name} in {org}",
+        )
+        return [_repository(item) for item in items]
+
+    def put_secret(
+        self,
+        org: str,
+        name: str,
+        *,
+        encrypted_value: str,
+        key_id: str,
+        visibility: Visibility,
+        repository_ids: tuple[int, ...],
+    ) -> bool:
+        """``PUT /orgs/{org}/codespaces/secrets/{name}``; True when GitHub created it (201)."""
+        body: dict[str, Any] = {
+            "encrypted_value": encrypted_value,
+            "key_id": key_id,
+            "visibility": visibility.value,
+        }
+        if visibility is Visibility.SELECTED:
+            # Always sent with selected: a PUT without the list clears it on GitHub.
+            body["selected_repository_ids"] = list(repository_ids)
+        response = self.transport.request(
+            "PUT",
+            f"/orgs/{_segment(org)}/codespaces/secrets/{_segment(name)}",
+            operation=f"write {name} to {org}",
+            json=body,
+            expect=(201, 204),
+        )
+        return response.status_code == 201
+
+    def repository(self, owner: str, name: str) -> Repository | None:
+        """``GET /repos/{owner}/{repo}``; None when it does not exist or the token cannot see it."""
+        try:
+            response = self.transport.request(
+                "GET",
+                f"/repos/{_segment(owner)}/{_segment(name)}",
+                operation=f"look up the repository {owner}/{name}",
+            )
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return _repository(response.json())
+
+    def org_repositories(self, org: str) -> Iterator[Repository]:
+        """``GET /orgs/{org}/repos``, lazily page by page, so callers can stop early."""
+        items = self.transport.paginate(
+            f"/orgs/{_segment(org)}/repos",
+            "",
+            operation=f"list the repositories of {org}",
+        )
+        return (_repository(item) for item in items)
+
+
+def _repository(item: dict[str, Any]) -> Repository:
+    return Repository(id=int(item["id"]), full_name=str(item["full_name"]))

@@ -1,0 +1,392 @@
+"""Turn raw input strings into a validated ``Config``, collecting every problem at once.
+
+Nothing here touches the network or prints. ``parse`` returns the problems and every
+secret value it came across (even from invalid input) so that the caller can mask the
+values *before* it reports anything.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .batch import parse_secrets_text
+from .config import Config, RepoRef, RetryPolicy, Secret, Visibility
+from .errors import InputProblem
+
+# The inputs of action.yml, in order; a test keeps the two in step.
+INPUT_NAMES = (
+    "token",
+    "org",
+    "name",
+    "value",
+    "value-file",
+    "secrets",
+    "include",
+    "visibility",
+    "repositories",
+    "api-url",
+    "dry-run",
+    "retry-wait-limit",
+)
+
+MAX_VALUE_BYTES = 48 * 1024  # https://docs.github.com/en/codespaces (secrets are limited to 48 KB)
+MAX_SECRETS_PER_ORG = 100  # GitHub keeps at most 100 Codespaces secrets per organization
+DEFAULT_API_URL = "https://api.github.com"
+
+_SECRET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ORG_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+_REPO_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_NOT_AVAILABLE = (
+    "An empty value usually means the expression that should supply it (for example "
+    "${{ secrets.NAME }}) names a secret that does not exist or is not available to this run."
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The outcome of validation: a config or the problems, and always the values to mask."""
+
+    config: Config | None
+    problems: tuple[InputProblem, ...]
+    values: tuple[str, ...]
+    notices: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def split_list(text: str) -> list[str]:
+    """Split a newline- or comma-separated input into its non-empty, trimmed items."""
+    return [item.strip() for item in re.split(r"[\n,]", text) if item.strip()]
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether GitHub reserves this name, so it can never be a Codespaces secret."""
+    return name.upper().startswith("GITHUB_")
+
+
+class _Collector:
+    """Gathers problems, notices and warnings while the inputs are checked."""
+
+    def __init__(self) -> None:
+        self.problems: list[InputProblem] = []
+        self.notices: list[str] = []
+        self.warnings: list[str] = []
+        self.values: list[str] = []
+
+    def problem(self, input_name: str, message: str) -> None:
+        self.problems.append(InputProblem(input_name, message))
+
+
+def parse(
+    raw: Mapping[str, str],
+    *,
+    workspace: Path | None,
+    default_api_url: str | None = None,
+) -> Parsed:
+    """Validate every input; ``workspace`` confines ``value-file`` (None: no confinement)."""
+    out = _Collector()
+    token = raw.get("token", "").strip()
+    if not token:
+        out.problem("token", "is required: pass a token with the admin:org scope from a secret.")
+    elif any(char.isspace() for char in token):
+        out.problem("token", "contains whitespace; pass the token alone.")
+    orgs = _parse_orgs(raw.get("org", ""), out)
+    batch = bool(raw.get("secrets", ""))
+    secrets = _parse_batch(raw, out) if batch else _parse_single(raw, workspace, out)
+    visibility = _parse_visibility(raw.get("visibility", ""), out)
+    repositories = _parse_repositories(raw.get("repositories", ""), visibility, orgs, out)
+    api_url = _parse_api_url(raw.get("api-url", "") or default_api_url or DEFAULT_API_URL, out)
+    dry_run = _parse_bool("dry-run", raw.get("dry-run", ""), out)
+    retry = _parse_retry(raw.get("retry-wait-limit", ""), out)
+    config = None
+    if not out.problems:
+        config = Config(
+            token=token,
+            orgs=tuple(orgs),
+            secrets=tuple(secrets),
+            visibility=visibility,
+            repositories=tuple(repositories),
+            api_url=api_url,
+            dry_run=dry_run,
+            retry=retry,
+            batch=batch,
+        )
+    return Parsed(
+        config, tuple(out.problems), tuple(out.values), tuple(out.notices), tuple(out.warnings)
+    )
+
+
+def _parse_orgs(text: str, out: _Collector) -> list[str]:
+    orgs = split_list(text)
+    if not orgs:
+        out.problem("org", "is required: the login of the organization to write to.")
+    seen: set[str] = set()
+    for org in orgs:
+        if not _ORG_LOGIN.fullmatch(org):
+            out.problem("org", f"'{org}' is not a valid organization login.")
+        elif org.lower() in seen:
+            out.problem("org", f"'{org}' is listed twice.")
+        seen.add(org.lower())
+    return orgs
+
+
+def _check_name(name: str, input_name: str, out: _Collector) -> bool:
+    if not _SECRET_NAME.fullmatch(name):
+        out.problem(
+            input_name,
+            f"'{name}' is not a valid secret name: use letters, digits and underscores, "
+            "not starting with a digit.",
+        )
+        return False
+    if is_reserved_name(name):
+        out.problem(input_name, f"'{name}' starts with GITHUB_, a prefix GitHub reserves.")
+        return False
+    return True
+
+
+def _check_value(value: str, input_name: str, label: str, out: _Collector) -> bool:
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        out.problem(input_name, f"{label} is not valid UTF-8 text.")
+        return False
+    if size > MAX_VALUE_BYTES:
+        out.problem(
+            input_name, f"{label} is {size} bytes; GitHub accepts at most {MAX_VALUE_BYTES}."
+        )
+        return False
+    return True
+
+
+def _parse_single(raw: Mapping[str, str], workspace: Path | None, out: _Collector) -> list[Secret]:
+    if raw.get("include", "").strip():
+        out.problem("include", "only applies with the secrets input (batch mode).")
+    name = raw.get("name", "").strip()
+    value = raw.get("value", "")  # verbatim: spaces and newlines are part of the secret
+    value_file = raw.get("value-file", "").strip()
+    if value:
+        out.values.append(value)
+    if not name:
+        out.problem("name", "is required (or pass several secrets with the secrets input).")
+    elif _check_name(name, "name", out):
+        name = name.upper()
+    if value and value_file:
+        out.problem("value", "give value or value-file, not both.")
+        return []
+    if value_file:
+        value = _read_value_file(value_file, workspace, out) or ""
+        if value:
+            out.values.append(value)
+    elif not value:
+        out.problem("value", f"is required (or value-file). {_NOT_AVAILABLE}")
+        return []
+    if not value or not _check_value(
+        value, "value-file" if value_file else "value", "the value", out
+    ):
+        return []
+    return [Secret(name, value)]
+
+
+def _read_value_file(path_text: str, workspace: Path | None, out: _Collector) -> str | None:
+    base = workspace or Path.cwd()
+    path = (base / path_text).resolve()
+    if workspace is not None and not path.is_relative_to(workspace.resolve()):
+        out.problem("value-file", f"'{path_text}' is outside the workspace; refusing to read it.")
+        return None
+    try:
+        if not path.is_file():
+            out.problem("value-file", f"'{path_text}' does not exist or is not a regular file.")
+            return None
+        size = path.stat().st_size
+        if size > MAX_VALUE_BYTES:
+            out.problem(
+                "value-file",
+                f"'{path_text}' is {size} bytes; GitHub accepts at most {MAX_VALUE_BYTES}.",
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        out.problem("value-file", f"'{path_text}' cannot be read ({exc.strerror}).")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        out.problem("value-file", f"'{path_text}' is not UTF-8 text.")
+        return None
+    if not text:
+        out.problem("value-file", f"'{path_text}' is empty.")
+        return None
+    return text
+
+
+def _parse_batch(raw: Mapping[str, str], out: _Collector) -> list[Secret]:
+    for other in ("name", "value", "value-file"):
+        if raw.get(other, ""):
+            out.problem(other, "cannot be combined with the secrets input; use one mode.")
+    text = raw["secrets"]
+    out.values.append(text)
+    parsed = parse_secrets_text(text)
+    out.values.extend(entry.value for entry in parsed.entries if entry.value)
+    for problem in parsed.problems:
+        out.problem("secrets", problem)
+    chosen: dict[str, Secret] = {}
+    for entry in parsed.entries:
+        if entry.key.lower() == "github_token" or is_reserved_name(entry.key):
+            out.notices.append(f"Skipped {entry.key}: GitHub reserves this name.")
+            continue
+        if not _SECRET_NAME.fullmatch(entry.key):
+            # The key is not echoed: with a misquoted value it may be a piece of the value.
+            out.problem("secrets", f"{entry.where}: not a valid secret name (use A-Z, 0-9, _).")
+            continue
+        name = entry.key.upper()
+        if name in chosen:
+            out.problem("secrets", f"{name} appears twice (names are not case-sensitive).")
+            continue
+        if not entry.value:
+            out.problem("secrets", f"{name} has an empty value.")
+            continue
+        if _check_value(entry.value, "secrets", f"the value of {name}", out):
+            chosen[name] = Secret(name, entry.value)
+    selected = _apply_include(list(chosen.values()), raw.get("include", ""), out)
+    if not parsed.problems and not selected:
+        out.problem("secrets", "no secrets to write after skipping reserved names and include.")
+    if len(selected) > MAX_SECRETS_PER_ORG:
+        out.problem(
+            "secrets",
+            f"{len(selected)} secrets; an organization holds at most {MAX_SECRETS_PER_ORG}.",
+        )
+    return selected
+
+
+def _apply_include(secrets: list[Secret], text: str, out: _Collector) -> list[Secret]:
+    patterns = [pattern.upper() for pattern in split_list(text)]
+    if not patterns:
+        return secrets
+    for pattern in patterns:
+        if not any(fnmatchcase(secret.name, pattern) for secret in secrets):
+            out.warnings.append(f"include pattern '{pattern}' matches no secret.")
+    return [s for s in secrets if any(fnmatchcase(s.name, p) for p in patterns)]
+
+
+def _parse_visibility(text: str, out: _Collector) -> Visibility | None:
+    text = text.strip().lower()
+    if not text:
+        return None
+    try:
+        return Visibility(text)
+    except ValueError:
+        out.problem("visibility", f"'{text}' is not one of all, private, selected (or empty).")
+        return None
+
+
+def _parse_repositories(
+    text: str, visibility: Visibility | None, orgs: list[str], out: _Collector
+) -> list[RepoRef]:
+    entries = split_list(text)
+    if not entries:
+        return []
+    if visibility not in (None, Visibility.SELECTED):
+        out.problem(
+            "repositories",
+            f"only applies with visibility selected (or empty), not {visibility}.",
+        )
+        return []
+    known_orgs = {org.lower() for org in orgs}
+    refs: list[RepoRef] = []
+    for entry in entries:
+        ref = _parse_repo_ref(entry)
+        if ref is None:
+            out.problem(
+                "repositories", f"'{entry}' is not a repository name, owner/name, or numeric ID."
+            )
+        elif ref.owner is not None and ref.owner.lower() not in known_orgs:
+            out.problem(
+                "repositories",
+                f"'{entry}' belongs to {ref.owner}, which is not an org being written to.",
+            )
+        elif ref.id is not None and len(orgs) > 1:
+            out.problem(
+                "repositories",
+                f"'{entry}': a numeric ID is ambiguous with several orgs; use owner/name.",
+            )
+        else:
+            refs.append(ref)
+    return refs
+
+
+def _parse_repo_ref(entry: str) -> RepoRef | None:
+    if entry.isdecimal() and entry.isascii():
+        return RepoRef(entry, id=int(entry)) if int(entry) > 0 else None
+    owner, slash, name = entry.rpartition("/")
+    if slash and not _ORG_LOGIN.fullmatch(owner):
+        return None
+    if not _REPO_NAME.fullmatch(name) or name in (".", ".."):
+        return None
+    return RepoRef(entry, owner=owner or None, name=name)
+
+
+def _parse_api_url(text: str, out: _Collector) -> str:
+    text = text.strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, host, port_ok = urlsplit(""), "", False
+    if parts.username or parts.password:
+        out.problem("api-url", "must not contain credentials; pass the token as token.")
+        return text
+    if not host or not port_ok or parts.query or parts.fragment:
+        out.problem("api-url", f"'{text}' is not an API root such as {DEFAULT_API_URL}.")
+    elif parts.scheme == "http" and not _is_loopback(host):
+        out.problem("api-url", f"'{text}' is plain http; use https (http only for loopback).")
+    elif parts.scheme not in ("http", "https"):
+        out.problem("api-url", f"'{text}' must start with https://.")
+    return text.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _parse_bool(input_name: str, text: str, out: _Collector) -> bool:
+    text = text.strip()
+    if not text or text in _FALSE:
+        return False
+    if text in _TRUE:
+        return True
+    out.problem(input_name, f"'{text}' is not a YAML 1.2 boolean (true/false).")
+    return False
+
+
+def _parse_retry(text: str, out: _Collector) -> RetryPolicy:
+    text = text.strip()
+    if not text:
+        return RetryPolicy()
+    if not (text.isdecimal() and text.isascii()) or int(text) > 3600:
+        out.problem("retry-wait-limit", f"'{text}' is not a whole number of seconds (0-3600).")
+        return RetryPolicy()
+    return RetryPolicy(max_total_wait=float(int(text)))
+
+
+def action_inputs(environ: Mapping[str, str]) -> dict[str, str]:
+    """Read every declared input the way the runner passes them: INPUT_<NAME>, hyphens kept."""
+    return {name: environ.get(f"INPUT_{name.upper()}", "") for name in INPUT_NAMES}
+
+
+def workspace_from(environ: Mapping[str, str]) -> Path:
+    """The folder ``value-file`` must stay inside: the job's workspace, else the current one."""
+    return Path(environ.get("GITHUB_WORKSPACE") or os.getcwd())

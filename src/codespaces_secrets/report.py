@@ -1,0 +1,137 @@
+"""Everything the action tells the runner: masks, annotations, outputs, step summary.
+
+Masking comes first in every run; nothing here ever receives a secret value except
+``mask``. Outputs go through actions-toolkit, which writes ``$GITHUB_OUTPUT`` with a
+random heredoc delimiter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+
+from actions_toolkit import core
+
+from .errors import InputProblem
+from .results import RunResult, SecretResult, Status
+
+SUMMARY_TITLE = "### Codespaces organization secrets"
+# Lines shorter than this are not masked on their own (a whole value always is): masking
+# a lone brace or quote of a JSON or dotenv block would blank it out of every log line.
+MIN_MASKED_LINE = 4
+
+
+def mask(values: Iterable[str]) -> None:
+    """Register every value, and each line of a multi-line value, with the runner's masker."""
+    for value in values:
+        if not value.strip():
+            continue
+        core.set_secret(value)
+        lines = value.splitlines()
+        if len(lines) > 1:
+            for line in lines:
+                if len(line.strip()) >= MIN_MASKED_LINE:
+                    core.set_secret(line)
+
+
+def input_problems(problems: Sequence[InputProblem], environ: Mapping[str, str]) -> None:
+    """Annotate each input problem, note them in the summary, and set failed outputs."""
+    for problem in problems:
+        core.error(f"{problem.input}: {problem.message}", title=f"Invalid input: {problem.input}")
+    lines = [
+        SUMMARY_TITLE,
+        "",
+        f"**Nothing was written**: {len(problems)} input problem(s).",
+        "",
+        *(f"- `{p.input}`: {_cell(p.message)}" for p in problems),
+    ]
+    _append_summary(environ, lines)
+    _set_outputs(environ, {"status": Status.FAILED.value, "results": "[]"})
+
+
+def failure(title: str, message: str, environ: Mapping[str, str]) -> None:
+    """Annotate a failure that stopped the run before any result existed."""
+    core.error(message, title=title)
+    _append_summary(environ, [SUMMARY_TITLE, "", f"**Failed**: {_cell(message)}"])
+    _set_outputs(environ, {"status": Status.FAILED.value, "results": "[]"})
+
+
+def run_result(result: RunResult, environ: Mapping[str, str]) -> None:
+    """Annotate errors, then write the outputs and the summary table."""
+    for error in result.errors:
+        core.error(error, title="Codespaces secret not written")
+    single = result.results[0] if len(result.results) == 1 else None
+    key_ids = set(result.key_ids.values())
+    outputs = {
+        "status": result.status,
+        "results": json.dumps([r.as_output() for r in result.results]),
+        "visibility": single.visibility.value if single and single.visibility else "",
+        "selected-repository-ids": json.dumps(list(single.repository_ids) if single else []),
+        "key-id": key_ids.pop() if len(result.key_ids) == 1 else "",
+    }
+    _set_outputs(environ, outputs)
+    _append_summary(environ, summary_lines(result))
+
+
+def summary_lines(result: RunResult) -> list[str]:
+    """Markdown: one table per organization with its totals, then the overall totals."""
+    lines = [SUMMARY_TITLE, ""]
+    orgs = list(dict.fromkeys(r.org for r in result.results))
+    for org in orgs:
+        rows = [r for r in result.results if r.org == org]
+        if len(orgs) > 1:
+            lines += [f"#### {org}: {_totals(rows)}", ""]
+        lines += [
+            "| Org | Secret | Status | Visibility | Repositories |",
+            "| --- | --- | --- | --- | --- |",
+            *(_row(r) for r in rows),
+            "",
+        ]
+    lines.append(f"**Total**: {_totals(list(result.results))}.")
+    failed = [r for r in result.results if r.status is Status.FAILED]
+    if failed:
+        lines += ["", "**Failures**", ""]
+        lines += [f"- {r.org} / {r.name}: {_cell(r.error)}" for r in failed]
+    return lines
+
+
+def _row(r: SecretResult) -> str:
+    repositories = ", ".join(r.repositories) if r.repositories else "—"
+    visibility = r.visibility.value if r.visibility else "—"
+    status = f"❌ {r.status.value}" if r.status is Status.FAILED else r.status.value
+    return f"| {r.org} | `{r.name}` | {status} | {visibility} | {_cell(repositories)} |"
+
+
+def _totals(rows: list[SecretResult]) -> str:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.status.value] = counts.get(row.status.value, 0) + 1
+    parts = [f"{count} {status}" for status, count in counts.items()]
+    return f"{len(rows)} secret(s): " + ", ".join(parts)
+
+
+def _cell(text: str) -> str:
+    """Keep a table cell on one line and its pipes from splitting the row."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _set_outputs(environ: Mapping[str, str], outputs: Mapping[str, str]) -> None:
+    # Without GITHUB_OUTPUT the toolkit would fall back to the deprecated ::set-output.
+    if not environ.get("GITHUB_OUTPUT"):
+        return
+    for name, value in outputs.items():
+        core.set_output(name, value)
+
+
+def _append_summary(environ: Mapping[str, str], lines: list[str]) -> None:
+    path = environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as summary:
+        summary.write("\n".join(lines) + os.linesep)
+
+
+def debug_enabled(environ: Mapping[str, str]) -> bool:
+    """Whether the run has debug logging on (re-run with debug, or ACTIONS_STEP_DEBUG)."""
+    return environ.get("RUNNER_DEBUG") == "1" or environ.get("ACTIONS_STEP_DEBUG") == "true"

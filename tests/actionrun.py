@@ -1,0 +1,110 @@
+"""Run the action the way the runner does and read back what it wrote.
+
+In-process runs call ``codespaces_secrets.action.main`` with a real environment, real
+output and summary files, and the stdout the runner would see; subprocess runs start
+``entrypoint.py`` exactly as the container's ENTRYPOINT does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class ActionRun:
+    """What one run of the action produced."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    outputs: dict[str, str]
+    summary: str
+
+    @property
+    def log(self) -> str:
+        """Everything the runner would show in the step's log."""
+        return self.stdout + self.stderr
+
+    def commands(self, name: str) -> list[str]:
+        """The messages of every ``::name ...::message`` workflow command printed."""
+        pattern = re.compile(rf"^::{re.escape(name)}(?: [^:]*)?::(.*)$", re.MULTILINE)
+        return pattern.findall(self.stdout)
+
+
+def parse_output_file(text: str) -> dict[str, str]:
+    """Read ``$GITHUB_OUTPUT`` as the runner does: ``name<<DELIM`` heredocs or ``name=value``."""
+    outputs: dict[str, str] = {}
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if "<<" in line:
+            name, delimiter = line.split("<<", 1)
+            body: list[str] = []
+            while lines[index] != delimiter:
+                body.append(lines[index])
+                index += 1
+            index += 1
+            outputs[name] = "\n".join(body)
+        elif "=" in line:
+            name, value = line.split("=", 1)
+            outputs[name] = value
+    return outputs
+
+
+def input_env(inputs: Mapping[str, str]) -> dict[str, str]:
+    """INPUT_<NAME> variables as the runner sets them: upper-case, hyphens kept."""
+    return {f"INPUT_{name.upper()}": value for name, value in inputs.items()}
+
+
+def runner_env(
+    workdir: Path, inputs: Mapping[str, str], extra: Mapping[str, str]
+) -> dict[str, str]:
+    """A minimal runner environment with fresh output and summary files under ``workdir``."""
+    files = workdir / "file_commands"
+    files.mkdir(parents=True, exist_ok=True)
+    output = files / "output"
+    summary = files / "summary"
+    output.write_text("")
+    summary.write_text("")
+    workspace = workdir / "workspace"
+    workspace.mkdir(exist_ok=True)
+    env = {
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_ACTIONS": "true",
+    }
+    env.update(input_env(inputs))
+    env.update(extra)
+    return env
+
+
+def read_back(env: Mapping[str, str], exit_code: int, stdout: str, stderr: str) -> ActionRun:
+    """Collect the outputs and summary files named in ``env``."""
+    outputs = parse_output_file(Path(env["GITHUB_OUTPUT"]).read_text(encoding="utf-8"))
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    return ActionRun(exit_code, stdout, stderr, outputs, summary)
+
+
+def run_entrypoint(env: Mapping[str, str], timeout: float = 60) -> ActionRun:
+    """Start ``entrypoint.py`` in a new process with only ``env`` (plus PATH)."""
+    full = {"PATH": os.environ.get("PATH", ""), **env}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "entrypoint.py")],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return read_back(env, done.returncode, done.stdout, done.stderr)

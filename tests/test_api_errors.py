@@ -1,0 +1,136 @@
+"""GitHub's refusals become one clear annotation that says what to do."""
+
+from __future__ import annotations
+
+import pytest
+
+from codespaces_secrets.apply import Events, write
+from codespaces_secrets.config import RetryPolicy
+from codespaces_secrets.emulator import (
+    ADMIN_TOKEN,
+    FINE_GRAINED_TOKEN,
+    NOSCOPE_TOKEN,
+    NOT_OWNER_TOKEN,
+    Emulator,
+)
+from codespaces_secrets.github import GitHub
+from codespaces_secrets.inputs import parse
+from codespaces_secrets.plan import plan
+from codespaces_secrets.results import Status
+from codespaces_secrets.transport import Transport
+
+from conftest import RunAction
+
+
+def only_error(run: object) -> str:
+    errors = run.commands("error")  # type: ignore[attr-defined]
+    assert len(errors) == 1, errors
+    return str(errors[0])
+
+
+def test_bad_credentials(emulator: Emulator, run_action: RunAction) -> None:
+    result = run_action(emulator, token="ghp_wrong", name="A", value="v")
+    assert result.exit_code == 1
+    error = only_error(result)
+    assert "HTTP 401" in error
+    assert "invalid, expired or revoked" in error
+
+
+def test_missing_scope_is_named(emulator: Emulator, run_action: RunAction) -> None:
+    result = run_action(emulator, token=NOSCOPE_TOKEN, name="A", value="v")
+    assert result.exit_code == 1
+    error = only_error(result)
+    assert "HTTP 403" in error
+    assert "needs the admin:org scope; the token has repo" in error
+
+
+def test_saml_enforcement(emulator: Emulator, run_action: RunAction) -> None:
+    result = run_action(emulator, org="sso-org", name="A", value="v")
+    assert result.exit_code == 1
+    error = only_error(result)
+    assert "SAML single sign-on" in error
+    assert "https://github.com/orgs/sso-org/sso" in error
+
+
+@pytest.mark.parametrize(
+    ("org", "token"),
+    [("no-such-org", None), ("free-org", None), ("octo-org", NOT_OWNER_TOKEN)],
+)
+def test_not_found_explains_the_three_causes(
+    emulator: Emulator, run_action: RunAction, org: str, token: str | None
+) -> None:
+    extra = {"token": token} if token else {}
+    result = run_action(emulator, org=org, name="A", value="v", **extra)
+    assert result.exit_code == 1
+    error = only_error(result)
+    assert "HTTP 404" in error
+    assert "Team or Enterprise" in error
+    assert "owner" in error
+    assert [r.method for r in emulator.requests] == ["GET"]  # the key, nothing after
+
+
+def test_fine_grained_token_works(emulator: Emulator, run_action: RunAction) -> None:
+    result = run_action(emulator, token=FINE_GRAINED_TOKEN, name="A", value="v")
+    assert result.exit_code == 0, result.log
+
+
+def test_unprocessable_quotes_github(emulator: Emulator, run_action: RunAction) -> None:
+    emulator.inject(
+        "PUT",
+        "/orgs/octo-org/codespaces/secrets/*",
+        status=422,
+        body={"message": "Validation Failed", "errors": [{"message": "too many secrets"}]},
+    )
+    result = run_action(emulator, name="A", value="v")
+    assert result.exit_code == 1
+    error = only_error(result)
+    assert "HTTP 422" in error
+    assert "Validation Failed; too many secrets" in error
+
+
+def test_conflict(emulator: Emulator, run_action: RunAction) -> None:
+    emulator.inject(
+        "PUT", "/orgs/octo-org/codespaces/secrets/*", status=409, body={"message": "Conflict"}
+    )
+    result = run_action(emulator, name="A", value="v")
+    assert result.exit_code == 1
+    assert "visibility: selected" in only_error(result)
+
+
+def test_stale_key_is_fetched_again_once(emulator: Emulator, run_action: RunAction) -> None:
+    emulator.inject(
+        "PUT",
+        "/orgs/octo-org/codespaces/secrets/A",
+        status=422,
+        body={"message": "Bad request - key_id is stale or unknown"},
+    )
+    result = run_action(emulator, name="A", value="v")
+    assert result.exit_code == 0, result.log
+    keys = [r for r in emulator.requests if r.path.endswith("/public-key")]
+    assert len(keys) == 2
+    assert "public key changed" in result.commands("warning")[0]
+
+
+def test_a_key_rotated_between_plan_and_write_is_survived(emulator: Emulator) -> None:
+    parsed = parse(
+        {"token": ADMIN_TOKEN, "org": "octo-org", "secrets": "A=1\nB=2", "api-url": emulator.url},
+        workspace=None,
+    )
+    assert parsed.config is not None
+    messages: list[str] = []
+    events = Events(info=messages.append, warning=messages.append)
+    transport = Transport(
+        emulator.url, ADMIN_TOKEN, retry=RetryPolicy(), log=messages.append, debug=messages.append
+    )
+    github = GitHub(transport)
+    plans, failures = plan(parsed.config, github, messages.append)
+    emulator.rotate_key("octo-org")
+    result = write(plans, failures, parsed.config, github, events)
+    assert not result.failed, result
+    assert [r.status for r in result.results] == [Status.CREATED, Status.CREATED]
+    keys = [r for r in emulator.requests if r.path.endswith("/public-key")]
+    assert len(keys) == 2  # the plan's, and one more after the first refusal
+    for name, value in (("A", "1"), ("B", "2")):
+        stored = emulator.secret("octo-org", name)
+        assert stored is not None
+        assert stored.value == value

@@ -1,0 +1,55 @@
+"""The secrets input: JSON objects and dotenv text, parsed exactly."""
+
+from __future__ import annotations
+
+from codespaces_secrets.batch import parse_secrets_text
+
+
+def pairs(text: str) -> list[tuple[str, str]]:
+    parsed = parse_secrets_text(text)
+    assert parsed.problems == ()
+    return [(e.key, e.value) for e in parsed.entries]
+
+
+def test_json_object_as_to_json_secrets_writes_it() -> None:
+    text = '{\n  "github_token": "ghs_abc",\n  "PEM": "line1\\nline2\\n"\n}'
+    assert pairs(text) == [("github_token", "ghs_abc"), ("PEM", "line1\nline2\n")]
+
+
+def test_dotenv_forms() -> None:
+    text = (
+        "# comment\n"
+        "\n"
+        "PLAIN=value with spaces   \n"
+        "export EXPORTED=1\n"
+        "INLINE=abc # a comment\n"
+        "HASH=abc#not-a-comment\n"
+        "SINGLE='lit\\n $x'\n"
+        'DOUBLE="a\\tb\\n\\"q\\""\n'
+        'MULTI="first\r\nsecond\n  third"\n'
+        "SQ_MULTI='x\ny'  # trailing comment\n"
+        "EQUALS=a=b=c\n"
+    )
+    assert pairs(text) == [
+        ("PLAIN", "value with spaces"),
+        ("EXPORTED", "1"),
+        ("INLINE", "abc"),
+        ("HASH", "abc#not-a-comment"),
+        ("SINGLE", "lit\\n $x"),
+        ("DOUBLE", 'a\tb\n"q"'),
+        ("MULTI", "first\nsecond\n  third"),
+        ("SQ_MULTI", "x\ny"),
+        ("EQUALS", "a=b=c"),
+    ]
+
+
+def test_text_after_closing_quote_is_a_problem() -> None:
+    parsed = parse_secrets_text('A="x" y\nB=2')
+    assert parsed.problems == ("line 1: unexpected text after the closing quote",)
+    assert [e.key for e in parsed.entries] == ["B"]
+
+
+def test_deeply_nested_json_is_a_problem_not_a_crash() -> None:
+    parsed = parse_secrets_text("{" + '"a":[' * 100000)
+    assert parsed.entries == ()
+    assert parsed.problems[0].startswith("not valid JSON")

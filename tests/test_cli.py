@@ -1,0 +1,102 @@
+"""The command-line tool runs the same core outside Actions."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
+
+CANARY = "CANARY-cli-value\nsecond line\n"
+
+
+def cli(
+    emu: Emulator, *args: str, stdin: str = "", token: str = ADMIN_TOKEN
+) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ["PATH"], "GH_TOKEN": token}
+    return subprocess.run(
+        [sys.executable, "-m", "codespaces_secrets", "--api-url", emu.url, *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_value_from_standard_input_verbatim(emulator: Emulator) -> None:
+    done = cli(emulator, "--org", "octo-org", "--name", "from_stdin", stdin=CANARY)
+    assert done.returncode == 0, done.stderr
+    stored = emulator.secret("octo-org", "FROM_STDIN")
+    assert stored is not None
+    assert stored.value == CANARY
+    assert done.stdout == "octo-org\tFROM_STDIN\tcreated\tprivate\n"
+    for line in CANARY.splitlines():
+        assert line not in done.stdout + done.stderr
+
+
+def test_batch_file_into_two_orgs_as_json(emulator: Emulator, tmp_path: Path) -> None:
+    env_file = tmp_path / "secrets.env"
+    env_file.write_text("A=1\nB='two words'\n")
+    done = cli(
+        emulator,
+        "--org",
+        "octo-org",
+        "--org",
+        "octo-labs",
+        "--secrets-file",
+        str(env_file),
+        "--repository",
+        "web",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert {(r["org"], r["name"], r["status"], r["visibility"]) for r in results} == {
+        (org, name, "created", "selected")
+        for org in ("octo-org", "octo-labs")
+        for name in ("A", "B")
+    }
+    stored = emulator.secret("octo-labs", "B")
+    assert stored is not None
+    assert stored.value == "two words"
+
+
+def test_errors_name_the_flags_and_nothing_is_sent(emulator: Emulator) -> None:
+    done = cli(
+        emulator,
+        "--org",
+        "octo-org",
+        "--name",
+        "9bad",
+        "--visibility",
+        "private",
+        "--repository",
+        "web",
+        stdin="v",
+        token="",
+    )
+    assert done.returncode == 1
+    assert "error: GH_TOKEN: is required" in done.stderr
+    assert "error: --name: '9bad' is not a valid secret name" in done.stderr
+    assert "error: --repository: only applies" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert emulator.requests == []
+
+
+def test_dry_run(emulator: Emulator) -> None:
+    done = cli(emulator, "--org", "octo-org", "--name", "X", "--dry-run", stdin="v")
+    assert done.returncode == 0, done.stderr
+    assert "would-create" in done.stdout
+    assert emulator.secret("octo-org", "X") is None
+
+
+def test_unreadable_file_is_a_clear_error(emulator: Emulator, tmp_path: Path) -> None:
+    done = cli(emulator, "--org", "octo-org", "--secrets-file", str(tmp_path / "missing"))
+    assert done.returncode == 1
+    assert "cannot read" in done.stderr
+    assert "Traceback" not in done.stderr

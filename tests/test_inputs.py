@@ -1,0 +1,224 @@
+"""Every validation rule, each named by its input, all reported together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codespaces_secrets.config import RepoRef, Visibility
+from codespaces_secrets.inputs import MAX_VALUE_BYTES, Parsed, parse
+
+BASE = {"token": "ghp_x", "org": "octo-org", "name": "API_KEY", "value": "s3cret"}
+
+
+def problems_of(parsed: Parsed) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for problem in parsed.problems:
+        found.setdefault(problem.input, []).append(problem.message)
+    return found
+
+
+def check(workspace: Path | None = None, **changes: str) -> Parsed:
+    raw = {**BASE, **{k.replace("_", "-"): v for k, v in changes.items()}}
+    return parse(raw, workspace=workspace)
+
+
+def test_valid_single_secret_keeps_value_verbatim() -> None:
+    parsed = check(value="  two\nlines \n")
+    assert parsed.problems == ()
+    assert parsed.config is not None
+    (secret,) = parsed.config.secrets
+    assert secret.value == "  two\nlines \n"
+    assert parsed.config.visibility is None
+    assert parsed.config.api_url == "https://api.github.com"
+    assert "  two\nlines \n" in parsed.values
+
+
+def test_config_repr_hides_token_and_values() -> None:
+    parsed = check(token="ghp_CANARYTOKEN", value="CANARYVALUE")
+    assert parsed.config is not None
+    text = repr(parsed.config)
+    assert "CANARYTOKEN" not in text
+    assert "CANARYVALUE" not in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "input_name", "fragment"),
+    [
+        ({"token": ""}, "token", "required"),
+        ({"token": "ghp a"}, "token", "whitespace"),
+        ({"org": ""}, "org", "required"),
+        ({"org": "-bad-"}, "org", "not a valid organization"),
+        ({"org": "a,A"}, "org", "listed twice"),
+        ({"name": ""}, "name", "required"),
+        ({"name": "1ABC"}, "name", "not a valid secret name"),
+        ({"name": "MY-KEY"}, "name", "not a valid secret name"),
+        ({"name": "github_thing"}, "name", "GITHUB_"),
+        ({"value": ""}, "value", "does not exist or is not available"),
+        ({"value": "x" * (MAX_VALUE_BYTES + 1)}, "value", "at most 49152"),
+        ({"value": "\udcff"}, "value", "UTF-8"),
+        ({"value-file": "v.txt"}, "value", "not both"),
+        ({"visibility": "public"}, "visibility", "not one of"),
+        ({"repositories": "web", "visibility": "private"}, "repositories", "only applies"),
+        ({"repositories": "bad name!"}, "repositories", "not a repository"),
+        ({"repositories": "other-org/web"}, "repositories", "not an org being written"),
+        ({"repositories": "0"}, "repositories", "not a repository"),
+        ({"org": "a,b", "repositories": "123"}, "repositories", "ambiguous"),
+        ({"api-url": "http://api.example.com"}, "api-url", "plain http"),
+        ({"api-url": "ftp://x"}, "api-url", "https://"),
+        ({"api-url": "https://user:pw@ghe.example.com/api/v3"}, "api-url", "credentials"),
+        ({"api-url": "not a url"}, "api-url", "not an API root"),
+        ({"api-url": "https://x/api?y=1"}, "api-url", "not an API root"),
+        ({"dry-run": "yes"}, "dry-run", "YAML 1.2"),
+        ({"retry-wait-limit": "-1"}, "retry-wait-limit", "whole number"),
+        ({"retry-wait-limit": "9999"}, "retry-wait-limit", "whole number"),
+        ({"include": "A*"}, "include", "only applies with the secrets"),
+        ({"secrets": '{"A": "1"}'}, "name", "cannot be combined"),
+    ],
+)
+def test_each_rule_names_its_input(changes: dict[str, str], input_name: str, fragment: str) -> None:
+    parsed = parse({**BASE, **changes}, workspace=None)
+    assert parsed.config is None
+    messages = problems_of(parsed).get(input_name, [])
+    assert any(fragment in m for m in messages), parsed.problems
+
+
+def test_all_problems_are_reported_together() -> None:
+    parsed = check(token="", org="-x-", name="1BAD", visibility="public", dry_run="maybe")
+    assert set(problems_of(parsed)) == {"token", "org", "name", "visibility", "dry-run"}
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080", "http://localhost:1/api/v3", "http://[::1]:9"]
+)
+def test_plain_http_is_allowed_for_loopback_only(url: str) -> None:
+    parsed = check(api_url=url)
+    assert parsed.config is not None
+    assert parsed.config.api_url == url
+
+
+def test_api_url_default_comes_from_the_runner() -> None:
+    raw = {**BASE, "api-url": ""}
+    parsed = parse(raw, workspace=None, default_api_url="https://ghe.example.com/api/v3/")
+    assert parsed.config is not None
+    assert parsed.config.api_url == "https://ghe.example.com/api/v3"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("true", True), ("TRUE", True), ("False", False), ("", False)]
+)
+def test_dry_run_accepts_yaml_booleans(text: str, expected: bool) -> None:
+    parsed = check(dry_run=text)
+    assert parsed.config is not None
+    assert parsed.config.dry_run is expected
+
+
+def test_visibility_and_repositories() -> None:
+    parsed = check(visibility="Selected", repositories="web\nocto-org/api, 42")
+    assert parsed.config is not None
+    assert parsed.config.visibility is Visibility.SELECTED
+    assert parsed.config.repositories == (
+        RepoRef("web", name="web"),
+        RepoRef("octo-org/api", owner="octo-org", name="api"),
+        RepoRef("42", id=42),
+    )
+
+
+def test_value_file_is_read_exactly(tmp_path: Path) -> None:
+    (tmp_path / "v.pem").write_bytes(b"-----BEGIN-----\r\nabc\n\n")
+    parsed = check(tmp_path, value="", value_file="v.pem")
+    assert parsed.config is not None
+    assert parsed.config.secrets[0].value == "-----BEGIN-----\r\nabc\n\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("../outside.txt", None, "outside the workspace"),
+        ("/etc/hostname", None, "outside the workspace"),
+        ("missing.txt", None, "does not exist"),
+        ("empty.txt", b"", "is empty"),
+        ("latin1.txt", b"\xff\xfe", "not UTF-8"),
+        ("big.txt", b"x" * (MAX_VALUE_BYTES + 1), "at most"),
+    ],
+)
+def test_value_file_problems(
+    tmp_path: Path, name: str, content: bytes | None, fragment: str
+) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (tmp_path / "outside.txt").write_text("secret")
+    if content is not None:
+        (workspace / name).write_bytes(content)
+    parsed = check(workspace, value="", value_file=name)
+    assert any(fragment in m for m in problems_of(parsed)["value-file"])
+
+
+def test_value_file_symlink_out_of_the_workspace_is_refused(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (tmp_path / "target.txt").write_text("secret")
+    (workspace / "link.txt").symlink_to(tmp_path / "target.txt")
+    parsed = check(workspace, value="", value_file="link.txt")
+    assert "outside the workspace" in problems_of(parsed)["value-file"][0]
+
+
+def test_orgs_list() -> None:
+    parsed = check(org="octo-org\nocto-labs, other")
+    assert parsed.config is not None
+    assert parsed.config.orgs == ("octo-org", "octo-labs", "other")
+
+
+BATCH = {"token": "ghp_x", "org": "octo-org"}
+
+
+def batch(text: str, include: str = "") -> Parsed:
+    return parse({**BATCH, "secrets": text, "include": include}, workspace=None)
+
+
+def test_batch_json_skips_reserved_names_with_a_notice() -> None:
+    parsed = batch('{"github_token": "ghs_x", "GITHUB_FOO": "1", "api_key": "k", "DB": "d"}')
+    assert parsed.config is not None
+    assert [s.name for s in parsed.config.secrets] == ["API_KEY", "DB"]
+    assert len(parsed.notices) == 2
+    assert "ghs_x" in parsed.values  # masked although skipped
+
+
+def test_batch_include_filters_and_warns_on_unmatched_patterns() -> None:
+    parsed = batch('{"API_KEY": "1", "API_URL": "2", "DB": "3"}', include="api_*\nnothing*")
+    assert parsed.config is not None
+    assert [s.name for s in parsed.config.secrets] == ["API_KEY", "API_URL"]
+    assert parsed.warnings == ("include pattern 'NOTHING*' matches no secret.",)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('{"A": "1", "a": "2"}', "appears twice"),
+        ('{"BAD-NAME": "1"}', "key #1: not a valid secret name"),
+        ('{"A": 1}', "must be a JSON string"),
+        ('{"A": {"B": "c"}}', "nested"),
+        ('{"A": "1"', "not valid JSON"),
+        ("A=1\nnot a pair", "line 2: expected NAME=value"),
+        ('A="never closed\nB=2', 'line 1: the " quote is never closed'),
+        ("A=", "A has an empty value"),
+        ('{"github_token": "x"}', "no secrets to write"),
+    ],
+)
+def test_batch_problems(text: str, fragment: str) -> None:
+    parsed = batch(text)
+    assert parsed.config is None
+    assert any(fragment in m for m in problems_of(parsed)["secrets"]), parsed.problems
+
+
+def test_batch_problems_never_quote_the_text() -> None:
+    parsed = batch("LEAKY-PART-OF-A-VALUE=rest\n{broken")
+    text = " ".join(p.message for p in parsed.problems)
+    assert "LEAKY" not in text
+    assert "broken" not in text
+
+
+def test_batch_limit_of_one_hundred_secrets() -> None:
+    text = "\n".join(f"S{i}=v" for i in range(101))
+    assert "at most 100" in problems_of(batch(text))["secrets"][0]

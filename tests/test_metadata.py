@@ -1,0 +1,50 @@
+"""action.yml and the code agree: the same inputs, the same outputs, sane defaults."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from codespaces_secrets.emulator import Emulator
+from codespaces_secrets.inputs import INPUT_NAMES
+
+from conftest import RunAction
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def action_yml() -> dict[str, Any]:
+    data: dict[str, Any] = YAML(typ="safe").load((ROOT / "action.yml").read_text())
+    return data
+
+
+def test_inputs_match_the_code() -> None:
+    assert tuple(action_yml()["inputs"]) == INPUT_NAMES
+
+
+def test_every_input_is_documented_and_optional_ones_have_defaults() -> None:
+    for name, spec in action_yml()["inputs"].items():
+        assert spec["description"].strip(), name
+        assert spec.get("required") is True or "default" in spec, name
+    inputs = action_yml()["inputs"]
+    assert inputs["api-url"]["default"] == "${{ github.api_url }}"
+    assert inputs["visibility"]["default"] == ""  # never a default of all
+
+
+def test_runs_the_dockerfile() -> None:
+    runs = action_yml()["runs"]
+    assert runs == {"using": "docker", "image": "Dockerfile"}
+    assert action_yml()["branding"]
+
+
+def test_outputs_written_are_the_outputs_declared(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    declared = set(action_yml()["outputs"])
+    run = run_action(emulator, name="A", value="v")
+    assert run.exit_code == 0
+    assert set(run.outputs) == declared
+    assert json.loads(run.outputs["results"])[0]["name"] == "A"
