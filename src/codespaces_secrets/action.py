@@ -39,9 +39,10 @@ def main(environ: Mapping[str, str] | None = None) -> int:
 def _main(env: Mapping[str, str]) -> int:
     raw = action_inputs(env)
     # Mask first: the token and the raw values, before anything else can be printed.
-    report.mask([raw["token"], raw["value"], raw["secrets"]])
+    first = [raw["token"], raw["value"], raw["secrets"]]
+    report.mask(first)
     parsed = parse(raw, workspace=workspace_from(env), default_api_url=env.get("GITHUB_API_URL"))
-    report.mask(parsed.values)
+    report.mask(value for value in parsed.values if value not in first)
     for notice in parsed.notices:
         core.notice(notice)
     for warning in parsed.warnings:

@@ -1,0 +1,127 @@
+"""`make demo`: the action end to end against the bundled emulator, as the runner runs it.
+
+The emulator serves HTTPS on 127.0.0.1 with its own CA (trusted through
+REQUESTS_CA_BUNDLE, as a GHES user would); each step starts ``entrypoint.py`` in a new
+process with INPUT_* variables and fresh output and summary files, then shows the log
+(with ``::add-mask::`` lines hidden, as the runner hides them), the outputs and the
+summary, and checks what the emulator decrypted without printing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from actionrun import ActionRun, run_entrypoint, runner_env  # noqa: E402
+
+from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator  # noqa: E402
+
+BOLD, DIM, GREEN, RED, RESET = "\033[1m", "\033[2m", "\033[32m", "\033[31m", "\033[0m"
+
+
+def show(title: str, run: ActionRun) -> None:
+    print(f"\n{BOLD}== {title} (exit {run.exit_code}){RESET}")
+    for line in run.stdout.splitlines():
+        if line.startswith("::add-mask::"):
+            line = "::add-mask::***"
+        print(f"{DIM}  log |{RESET} {line}")
+    for line in run.stderr.splitlines():
+        print(f"{DIM}  err |{RESET} {line}")
+    print(f"{DIM}  outputs:{RESET}")
+    for name, value in run.outputs.items():
+        print(f"    {name} = {value}")
+    print(f"{DIM}  step summary:{RESET}")
+    for line in run.summary.splitlines():
+        print(f"    {line}")
+
+
+def confirm(emu: Emulator, org: str, name: str, sent: str) -> bool:
+    stored = emu.secret(org, name)
+    ok = stored is not None and stored.value == sent
+    digest = hashlib.sha256(sent.encode()).hexdigest()[:12]
+    mark = f"{GREEN}✔{RESET}" if ok else f"{RED}✘{RESET}"
+    print(
+        f"  {mark} emulator decrypted {org}/{name}: "
+        f"{'exactly the value sent' if ok else 'NOT the value sent'} "
+        f"({len(sent.encode())} bytes, sha256 {digest}…)"
+    )
+    return ok
+
+
+def main() -> int:
+    results: list[bool] = []
+    with Emulator(tls=True) as emu, tempfile.TemporaryDirectory() as tmp:
+        assert emu.ca_file is not None
+        base = {"token": ADMIN_TOKEN, "api-url": emu.url}
+        extra = {"REQUESTS_CA_BUNDLE": emu.ca_file}
+        print(f"{BOLD}Emulator{RESET} at {emu.url} (TLS, CA {emu.ca_file})")
+
+        def step(title: str, **inputs: str) -> ActionRun:
+            env = runner_env(Path(tmp) / f"step{len(results)}", {**base, **inputs}, extra)
+            run = run_entrypoint(env)
+            show(title, run)
+            results.append(run.exit_code == 0)
+            return run
+
+        api_key = secrets.token_urlsafe(24)
+        step("1. Create API_KEY in octo-org", org="octo-org", name="API_KEY", value=api_key)
+        results.append(confirm(emu, "octo-org", "API_KEY", api_key))
+
+        deploy = f"-----BEGIN KEY-----\n{secrets.token_hex(32)}\n-----END KEY-----\n"
+        step(
+            "2a. Create DEPLOY_KEY for two repositories",
+            org="octo-org",
+            name="DEPLOY_KEY",
+            value=deploy,
+            repositories="web\nocto-org/api",
+        )
+        rotated = f"-----BEGIN KEY-----\n{secrets.token_hex(32)}\n-----END KEY-----\n"
+        step(
+            "2b. Rotate DEPLOY_KEY; empty visibility keeps its repositories",
+            org="octo-org",
+            name="DEPLOY_KEY",
+            value=rotated,
+        )
+        results.append(confirm(emu, "octo-org", "DEPLOY_KEY", rotated))
+        stored = emu.secret("octo-org", "DEPLOY_KEY")
+        kept = stored is not None and len(stored.selected_repository_ids) == 2
+        print(
+            f"  {'✔' if kept else '✘'} repository list kept: {stored and stored.selected_repository_ids}"
+        )
+        results.append(kept)
+
+        writes_before = sum(1 for r in emu.requests if r.method == "PUT")
+        step("3. Dry run", org="octo-org", name="API_KEY", value="x", **{"dry-run": "true"})
+        dry_clean = sum(1 for r in emu.requests if r.method == "PUT") == writes_before
+        print(f"  {'✔' if dry_clean else '✘'} dry run wrote nothing")
+        results.append(dry_clean)
+
+        pipeline = {
+            "github_token": "ghs_" + secrets.token_hex(18),
+            "NPM_TOKEN": "npm_" + secrets.token_hex(18),
+            "SENTRY_DSN": "https://" + secrets.token_hex(8) + "@sentry.example/1",
+            "INTERNAL_ONLY": secrets.token_hex(8),
+        }
+        step(
+            "4. Batch: toJSON(secrets) + include into two orgs",
+            org="octo-org\nocto-labs",
+            secrets=json.dumps(pipeline),
+            include="NPM_*\nSENTRY_*",
+        )
+        for org in ("octo-org", "octo-labs"):
+            for name in ("NPM_TOKEN", "SENTRY_DSN"):
+                results.append(confirm(emu, org, name, pipeline[name]))
+        print(f"\n{BOLD}Emulator saw {len(emu.requests)} requests.{RESET}")
+    ok = all(results)
+    print(f"{GREEN if ok else RED}{BOLD}demo {'passed' if ok else 'FAILED'}{RESET}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
