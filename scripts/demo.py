@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from actionrun import ActionRun, run_entrypoint, runner_env  # noqa: E402
+from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator  # noqa: E402
+from actionrun import ActionRun, run_entrypoint, runner_env
 
 BOLD, DIM, GREEN, RED, RESET = "\033[1m", "\033[2m", "\033[32m", "\033[31m", "\033[0m"
 
@@ -28,9 +28,8 @@ BOLD, DIM, GREEN, RED, RESET = "\033[1m", "\033[2m", "\033[32m", "\033[31m", "\0
 def show(title: str, run: ActionRun) -> None:
     print(f"\n{BOLD}== {title} (exit {run.exit_code}){RESET}")
     for line in run.stdout.splitlines():
-        if line.startswith("::add-mask::"):
-            line = "::add-mask::***"
-        print(f"{DIM}  log |{RESET} {line}")
+        shown = "::add-mask::***" if line.startswith("::add-mask::") else line
+        print(f"{DIM}  log |{RESET} {shown}")
     for line in run.stderr.splitlines():
         print(f"{DIM}  err |{RESET} {line}")
     print(f"{DIM}  outputs:{RESET}")
@@ -57,7 +56,8 @@ def confirm(emu: Emulator, org: str, name: str, sent: str) -> bool:
 def main() -> int:
     results: list[bool] = []
     with Emulator(tls=True) as emu, tempfile.TemporaryDirectory() as tmp:
-        assert emu.ca_file is not None
+        if emu.ca_file is None:
+            raise RuntimeError("the emulator started without TLS")
         base = {"token": ADMIN_TOKEN, "api-url": emu.url}
         extra = {"REQUESTS_CA_BUNDLE": emu.ca_file}
         print(f"{BOLD}Emulator{RESET} at {emu.url} (TLS, CA {emu.ca_file})")
@@ -91,9 +91,8 @@ def main() -> int:
         results.append(confirm(emu, "octo-org", "DEPLOY_KEY", rotated))
         stored = emu.secret("octo-org", "DEPLOY_KEY")
         kept = stored is not None and len(stored.selected_repository_ids) == 2
-        print(
-            f"  {'✔' if kept else '✘'} repository list kept: {stored and stored.selected_repository_ids}"
-        )
+        ids = stored.selected_repository_ids if stored else ()
+        print(f"  {'✔' if kept else '✘'} repository list kept: {ids}")
         results.append(kept)
 
         writes_before = sum(1 for r in emu.requests if r.method == "PUT")

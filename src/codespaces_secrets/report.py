@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 
 from actions_toolkit import core
+from actions_toolkit.command import issue_command
 
 from .errors import InputProblem
 from .results import RunResult, SecretResult, Status
@@ -35,10 +36,18 @@ def mask(values: Iterable[str]) -> None:
                     core.set_secret(line)
 
 
+def annotate(kind: str, message: str, title: str = "") -> None:
+    """An ``::error``/``::warning``/``::notice`` annotation with only the title property.
+
+    ``core.error(..., title=)`` would also send empty file/line properties.
+    """
+    issue_command(kind, {"title": title} if title else {}, message)
+
+
 def input_problems(problems: Sequence[InputProblem], environ: Mapping[str, str]) -> None:
     """Annotate each input problem, note them in the summary, and set failed outputs."""
     for problem in problems:
-        core.error(f"{problem.input}: {problem.message}", title=f"Invalid input: {problem.input}")
+        annotate("error", f"{problem.input}: {problem.message}", f"Invalid input: {problem.input}")
     lines = [
         SUMMARY_TITLE,
         "",
@@ -52,7 +61,7 @@ def input_problems(problems: Sequence[InputProblem], environ: Mapping[str, str])
 
 def failure(title: str, message: str, environ: Mapping[str, str]) -> None:
     """Annotate a failure that stopped the run before any result existed."""
-    core.error(message, title=title)
+    annotate("error", message, title)
     _append_summary(environ, [SUMMARY_TITLE, "", f"**Failed**: {_cell(message)}"])
     _set_outputs(environ, {"status": Status.FAILED.value, "results": "[]"})
 
@@ -60,7 +69,7 @@ def failure(title: str, message: str, environ: Mapping[str, str]) -> None:
 def run_result(result: RunResult, environ: Mapping[str, str]) -> None:
     """Annotate errors, then write the outputs and the summary table."""
     for error in result.errors:
-        core.error(error, title="Codespaces secret not written")
+        annotate("error", error, "Codespaces secret not written")
     single = result.results[0] if len(result.results) == 1 else None
     key_ids = set(result.key_ids.values())
     outputs = {

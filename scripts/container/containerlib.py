@@ -1,0 +1,234 @@
+"""Shared helpers of container_test.py and e2e.py: podman, the image, runner-style runs.
+
+The paths come from env.sh (sourced by mk/container.mk), so the shell and Python halves
+agree on where podman's configuration and storage live.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+REPO = Path(__file__).resolve().parents[2]
+IMAGE = "localhost/codespaces-secrets:test"
+# MACHINE.md quirk 2: pip inside a build step reaches PyPI through a proxy whose CA only
+# the host bundle holds. It is mounted for the build, never copied into the image.
+HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+# Where the runner mounts its folders in a Docker action's container (actions/runner,
+# ContainerActionHandler): HOME, the event file, the file commands, the workspace.
+RUNNER_MOUNTS = ("home", "workflow", "file_commands", "workspace")
+
+
+class CheckError(Exception):
+    """A container check did not hold; the message says which."""
+
+
+def check(condition: bool, message: str) -> None:
+    """Raise CheckError(message) unless condition holds."""
+    if not condition:
+        raise CheckError(message)
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so stdout stays for results."""
+    print(f"[{Path(sys.argv[0]).stem}] {message}", file=sys.stderr, flush=True)
+
+
+def required_env(name: str) -> str:
+    """A variable env.sh sets; fail loudly when a script is run without it."""
+    value = os.environ.get(name)
+    if not value:
+        raise SystemExit(f"{name} is not set: run through `make container-test` / `make e2e`")
+    return value
+
+
+def run(cmd: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """Run a command, echoing it; raise with its output when it fails."""
+    log("$ " + shlex.join(cmd))
+    proc = subprocess.run(cmd, text=True, capture_output=True, check=False)
+    if proc.returncode != 0:
+        tail = (proc.stdout + proc.stderr)[-6000:]
+        raise CheckError(f"{shlex.join(cmd)} exited {proc.returncode}\n{tail}")
+    return proc
+
+
+def build_image(*, no_cache: bool, tag: str = IMAGE) -> float:
+    """Build the real Dockerfile from the checkout; return the seconds it took."""
+    cmd = ["podman", "build", "--pull=never", "--quiet", "--tag", tag]
+    cmd += ["--volume", f"{HOST_CA_BUNDLE}:{HOST_CA_BUNDLE}:ro"]
+    if no_cache:
+        cmd.append("--no-cache")
+    cmd += ["--file", str(REPO / "Dockerfile"), str(REPO)]
+    start = time.monotonic()
+    run(cmd)
+    return time.monotonic() - start
+
+
+def prune_dangling() -> None:
+    """Drop untagged images that rebuilds left in the cache's storage (it is ours alone)."""
+    subprocess.run(["podman", "image", "prune", "--force"], capture_output=True, check=False)
+
+
+def image_size(image: str) -> int:
+    """The image's size in bytes, as podman counts it (all layers)."""
+    return int(run(["podman", "image", "inspect", "--format", "{{.Size}}", image]).stdout)
+
+
+def action_inputs() -> dict[str, str | None]:
+    """The inputs action.yml declares, each with its default (None when it has none)."""
+    meta = YAML(typ="safe").load((REPO / "action.yml").read_text(encoding="utf-8"))
+    inputs = meta.get("inputs") or {}
+    return {
+        name: None if spec.get("default") is None else str(spec["default"])
+        for name, spec in inputs.items()
+    }
+
+
+def input_env(given: Mapping[str, str]) -> dict[str, str]:
+    """INPUT_* variables the way the runner makes them from a step's `with:`.
+
+    Every declared input is set: the given value, else its default (the runner does not
+    enforce `required`). Names are upper-cased with spaces to `_`, hyphens kept.
+    """
+    declared = action_inputs()
+    unknown = sorted(set(given) - set(declared))
+    check(not unknown, f"inputs not declared in action.yml: {unknown}")
+    env: dict[str, str] = {}
+    for name, default in declared.items():
+        value = given.get(name, default if default is not None else "")
+        check("${{" not in value, f"input {name}: default {value!r} needs an expression")
+        env["INPUT_" + name.replace(" ", "_").upper()] = value
+    return env
+
+
+def parse_file_command(text: str) -> dict[str, str]:
+    """Read a GITHUB_OUTPUT file: `name<<DELIMITER` heredocs (and plain `name=value`)."""
+    result: dict[str, str] = {}
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line:
+            continue
+        heredoc = re.fullmatch(r"([^=<]+)<<(.+)", line)
+        if heredoc:
+            name, delimiter = heredoc.groups()
+            end = lines.index(delimiter, i)
+            result[name] = "\n".join(lines[i:end])
+            i = end + 1
+        else:
+            name, _, value = line.partition("=")
+            result[name] = value
+    return result
+
+
+@dataclass(frozen=True)
+class RunnerRun:
+    """What one runner-style `docker run` of the action left behind."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    outputs: dict[str, str]
+    summary: str
+    seconds: float
+    output_text: str
+
+
+def run_like_runner(
+    image: str,
+    inputs: Mapping[str, str],
+    *,
+    extra_env: Mapping[str, str] | None = None,
+    workspace_files: Mapping[str, bytes] | None = None,
+    keep_container: str | None = None,
+) -> RunnerRun:
+    """Run the action's image the way the Actions runner runs a Docker action.
+
+    `docker run --workdir /github/workspace --rm -e NAME ...`: env passed by name, the
+    four runner folders mounted, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files under
+    /github/file_commands. `--network host` stands in for the runner's network so the
+    container reaches the emulator on 127.0.0.1. With keep_container, the container is
+    named and kept (no --rm) so a caller can `podman diff` it.
+    """
+    with tempfile.TemporaryDirectory(prefix="cs-runner-") as tmp:
+        root = Path(tmp)
+        for name in RUNNER_MOUNTS:
+            (root / name).mkdir()
+        suffix = uuid.uuid4()
+        output_file = root / "file_commands" / f"set_output_{suffix}"
+        summary_file = root / "file_commands" / f"step_summary_{suffix}"
+        for name in ("set_output", "step_summary", "set_env", "add_path", "save_state"):
+            (root / "file_commands" / f"{name}_{suffix}").touch()
+        (root / "workflow" / "event.json").write_text("{}", encoding="utf-8")
+        for rel, content in (workspace_files or {}).items():
+            (root / "workspace" / rel).write_bytes(content)
+
+        env = {
+            "HOME": "/github/home",
+            "GITHUB_ACTIONS": "true",
+            "CI": "true",
+            "GITHUB_WORKSPACE": "/github/workspace",
+            "GITHUB_EVENT_PATH": "/github/workflow/event.json",
+            "GITHUB_EVENT_NAME": "push",
+            "GITHUB_REPOSITORY": "octo-org/infra",
+            "GITHUB_API_URL": "https://api.github.com",
+            "GITHUB_OUTPUT": f"/github/file_commands/{output_file.name}",
+            "GITHUB_STEP_SUMMARY": f"/github/file_commands/{summary_file.name}",
+            "GITHUB_ENV": f"/github/file_commands/set_env_{suffix}",
+            "GITHUB_PATH": f"/github/file_commands/add_path_{suffix}",
+            "GITHUB_STATE": f"/github/file_commands/save_state_{suffix}",
+            "RUNNER_OS": "Linux",
+            "RUNNER_TEMP": "/home/runner/work/_temp",
+            **input_env(inputs),
+            **(extra_env or {}),
+        }
+        cmd = ["podman", "run"]
+        if keep_container:
+            cmd += ["--name", keep_container]
+        else:
+            cmd.append("--rm")
+        cmd += ["--workdir", "/github/workspace", "--network", "host"]
+        for name in env:
+            cmd += ["-e", name]  # by name: the value comes from podman's environment
+        for name in RUNNER_MOUNTS:
+            cmd += ["-v", f"{root / name}:/github/{name}"]
+        cmd.append(image)
+        log("$ " + shlex.join(cmd))
+        start = time.monotonic()
+        proc = subprocess.run(
+            cmd, env={**os.environ, **env}, text=True, capture_output=True, check=False
+        )
+        seconds = time.monotonic() - start
+        output_text = output_file.read_text(encoding="utf-8")
+        return RunnerRun(
+            returncode=proc.returncode,
+            stdout=proc.stdout,
+            stderr=proc.stderr,
+            outputs=parse_file_command(output_text),
+            summary=summary_file.read_text(encoding="utf-8"),
+            seconds=seconds,
+            output_text=output_text,
+        )
+
+
+def leaks(text: str, secrets: Sequence[str]) -> list[str]:
+    """Lines of text that show any line of a secret, other than `::add-mask::` lines."""
+    needles = [part for secret in secrets for part in secret.splitlines() if part.strip()]
+    return [
+        line
+        for line in text.splitlines()
+        if not line.startswith("::add-mask::") and any(n in line for n in needles)
+    ]

@@ -1,0 +1,126 @@
+"""Unauthenticated control routes under /_emulator/, outside any API prefix.
+
+They let a demo or a benchmark running in another process drive the emulator the way a
+test drives it through the Python API:
+
+- GET  /_emulator/requests               recorded requests (RecordedRequest fields)
+- POST /_emulator/reset-requests         forget them
+- POST /_emulator/inject                 {method, path_glob, status?, headers?, body?,
+                                          times?, drop?, delay?}  (Emulator.inject's names)
+- POST /_emulator/clear-faults           forget pending injections
+- POST /_emulator/latency                {"seconds": x}
+- GET  /_emulator/secrets/{org}          stored secrets, decrypted values included
+- POST /_emulator/rotate-key/{org}       answers {"key_id": new id}
+- POST /_emulator/primary-limit          {remaining, limit?, reset_in?}
+- POST /_emulator/secondary-limit        {writes_per_minute (null: off), retry_after?}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from .backend import Backend
+from .faults import make_fault
+from .messages import JSON_TYPE, ApiResponse, RawRequest
+
+ADMIN_ROOT = "/_emulator/"
+
+_Action = Callable[[Backend, dict[str, Any], str], ApiResponse]
+
+
+def _ok(body: object = None) -> ApiResponse:
+    return ApiResponse(200 if body is not None else 204, body)
+
+
+def _requests(backend: Backend, _: dict[str, Any], __: str) -> ApiResponse:
+    return _ok([entry.to_json() for entry in backend.log.snapshot()])
+
+
+def _reset_requests(backend: Backend, _: dict[str, Any], __: str) -> ApiResponse:
+    backend.log.clear()
+    return _ok()
+
+
+def _inject(backend: Backend, args: dict[str, Any], _: str) -> ApiResponse:
+    times = args.pop("times", 1)
+    backend.faults.add(make_fault(**args), times)
+    return _ok()
+
+
+def _clear_faults(backend: Backend, _: dict[str, Any], __: str) -> ApiResponse:
+    backend.faults.clear()
+    return _ok()
+
+
+def _latency(backend: Backend, args: dict[str, Any], _: str) -> ApiResponse:
+    seconds = float(args["seconds"])
+    if seconds < 0:
+        raise ValueError("seconds must be >= 0")
+    backend.latency = seconds
+    return _ok()
+
+
+def _secrets(backend: Backend, _: dict[str, Any], org: str) -> ApiResponse:
+    return _ok([s.to_json() for s in backend.state.secrets(org)])
+
+
+def _rotate_key(backend: Backend, _: dict[str, Any], org: str) -> ApiResponse:
+    return _ok({"key_id": backend.state.rotate_key(org)})
+
+
+def _primary_limit(backend: Backend, args: dict[str, Any], _: str) -> ApiResponse:
+    backend.limits.set_primary(**args)
+    return _ok()
+
+
+def _secondary_limit(backend: Backend, args: dict[str, Any], _: str) -> ApiResponse:
+    backend.limits.set_secondary(**args)
+    return _ok()
+
+
+# (method, first path segment after /_emulator/, takes an {org} segment, action)
+_ACTIONS: tuple[tuple[str, str, bool, _Action], ...] = (
+    ("GET", "requests", False, _requests),
+    ("POST", "reset-requests", False, _reset_requests),
+    ("POST", "inject", False, _inject),
+    ("POST", "clear-faults", False, _clear_faults),
+    ("POST", "latency", False, _latency),
+    ("GET", "secrets", True, _secrets),
+    ("POST", "rotate-key", True, _rotate_key),
+    ("POST", "primary-limit", False, _primary_limit),
+    ("POST", "secondary-limit", False, _secondary_limit),
+)
+
+
+def _error(status: int, message: str) -> ApiResponse:
+    return ApiResponse(status, {"message": message})
+
+
+def handle_admin(backend: Backend, raw: RawRequest) -> ApiResponse:
+    """Answer one control request (no auth, no latency, no faults, not recorded)."""
+    path = raw.target.split("?", 1)[0][len(ADMIN_ROOT) :]
+    name, _, org = path.partition("/")
+    action = next(
+        (
+            action
+            for method, action_name, takes_org, action in _ACTIONS
+            if name == action_name and bool(org) == takes_org and raw.method == method
+        ),
+        None,
+    )
+    if action is None:
+        return _error(404, f"no admin route {raw.method} {ADMIN_ROOT}{path}")
+    try:
+        args = json.loads(raw.body) if raw.body.strip() else {}
+        if not isinstance(args, dict):
+            raise TypeError("the body must be a JSON object")
+        response = action(backend, args, org)
+    except KeyError as exc:
+        return _error(404 if org else 400, f"unknown: {exc}")
+    except (TypeError, ValueError) as exc:
+        return _error(400, str(exc))
+    if response.body is not None:
+        response.headers["content-type"] = JSON_TYPE
+    return response

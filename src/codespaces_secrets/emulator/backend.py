@@ -1,0 +1,37 @@
+"""The parts every server thread and the Python API share, under one re-entrant lock."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from .faults import FaultQueue
+from .limits import RateLimits
+from .openapi import OpenApiSpec
+from .recorder import RequestLog
+from .state import State
+
+
+@dataclass
+class Backend:
+    """State, injected faults, rate limits, request log, the spec and the added latency."""
+
+    state: State
+    spec: OpenApiSpec
+    faults: FaultQueue
+    limits: RateLimits
+    log: RequestLog
+    # Seconds slept before every API answer; a float store is atomic, so no lock is needed.
+    latency: float = 0.0
+
+    @classmethod
+    def create(cls) -> Backend:
+        """Empty parts sharing one lock."""
+        lock = threading.RLock()
+        return cls(
+            state=State(lock),
+            spec=OpenApiSpec.load(),
+            faults=FaultQueue(lock),
+            limits=RateLimits(lock),
+            log=RequestLog(lock),
+        )

@@ -1,0 +1,28 @@
+"""GitHub's documented rules for Codespaces organization secrets.
+
+Source: docs.github.com, "Managing your account-specific secrets for GitHub Codespaces" and
+the Codespaces organization-secrets REST pages (see the project's github-facts.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+VISIBILITIES = ("all", "private", "selected")
+PLANS = ("free", "team", "enterprise")
+MAX_SECRET_BYTES = 48 * 1024
+MAX_SECRETS_PER_ORG = 100
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def secret_name_problem(name: str) -> str | None:
+    """Why GitHub would refuse this secret name, or None when it is acceptable."""
+    if not _NAME.fullmatch(name):
+        return (
+            "Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) "
+            "or underscores (_), and must not start with a number."
+        )
+    if name.upper().startswith("GITHUB_"):
+        return "Secret names must not start with GITHUB_."
+    return None

@@ -1,0 +1,783 @@
+"""Tests of the GitHub API emulator itself, over real HTTP(S) on 127.0.0.1.
+
+Every answer that goes through `Client` is checked against GitHub's OpenAPI description, so
+the emulator cannot drift from the shapes the product's client will meet on GitHub.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nacl.public import PublicKey, SealedBox
+
+from codespaces_secrets.emulator import (
+    ADMIN_TOKEN,
+    FINE_GRAINED_TOKEN,
+    LABS_TOKEN,
+    NOSCOPE_TOKEN,
+    NOT_OWNER_TOKEN,
+    SSO_TOKEN,
+    Emulator,
+)
+from codespaces_secrets.emulator.__main__ import main as emulator_main
+from codespaces_secrets.emulator.openapi import OpenApiSpec
+
+SECRETS = "/orgs/octo-org/codespaces/secrets"
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+@pytest.fixture(scope="module")
+def spec() -> OpenApiSpec:
+    return OpenApiSpec.load()
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator() as emulator:
+        yield emulator
+
+
+class Client:
+    """A requests session on one emulator that checks every answer against the spec."""
+
+    def __init__(
+        self, emulator: Emulator, spec: OpenApiSpec, token: str | None = ADMIN_TOKEN
+    ) -> None:
+        self.emulator = emulator
+        self.spec = spec
+        self.checked: set[tuple[str, str, int]] = set()
+        self.session = requests.Session()
+        # Loopback only: no proxies, and no REQUESTS_CA_BUNDLE overriding `verify`.
+        self.session.trust_env = False
+        self.session.verify = emulator.ca_file or True
+        if token is not None:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.hooks["response"].append(self._check)
+
+    def _check(self, response: requests.Response, *args: object, **kwargs: object) -> None:
+        method = str(response.request.method)
+        path = urlsplit(response.url).path
+        prefix = urlsplit(self.emulator.url).path
+        template = self.spec.template_for(method, path.removeprefix(prefix))
+        body = response.json() if response.content else None
+        assert response.status_code == 204 or response.headers["content-type"] == JSON_TYPE
+        for header in ("x-github-request-id", "x-ratelimit-limit", "x-ratelimit-remaining"):
+            assert header in response.headers
+        if template is None:
+            assert response.status_code == 404
+            return
+        problems = self.spec.response_problems(method, template, response.status_code, body)
+        assert problems == [], f"{method} {template} {response.status_code}: {problems}"
+        self.checked.add((method, template, response.status_code))
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", 5)
+        return self.session.request(method, self.emulator.url + path, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def public_key(self, org: str = "octo-org") -> dict[str, str]:
+        response = self.get(f"/orgs/{org}/codespaces/secrets/public-key")
+        assert response.status_code == 200
+        key: dict[str, str] = response.json()
+        return key
+
+    def put_secret(
+        self, name: str, value: str, *, org: str = "octo-org", **fields: object
+    ) -> requests.Response:
+        key = self.public_key(org)
+        body = {
+            "encrypted_value": seal(key["key"], value),
+            "key_id": key["key_id"],
+            "visibility": "private",
+            **fields,
+        }
+        return self.put(f"/orgs/{org}/codespaces/secrets/{name}", json=body)
+
+
+@pytest.fixture
+def client(emu: Emulator, spec: OpenApiSpec) -> Iterator[Client]:
+    checked = Client(emu, spec)
+    with checked.session:
+        yield checked
+
+
+def plain_session() -> requests.Session:
+    """A session without the spec check, for answers that are not GitHub's (injected, admin)."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
+def seal(public_key_b64: str, value: str) -> str:
+    box = SealedBox(PublicKey(base64.b64decode(public_key_b64)))
+    return base64.b64encode(box.encrypt(value.encode("utf-8"))).decode("ascii")
+
+
+# -- creating and updating secrets ----------------------------------------------------------
+
+
+def test_put_creates_then_updates_with_the_decrypted_value(emu: Emulator, client: Client) -> None:
+    created = client.put_secret("my_token", "s3cret\nline two ")
+    assert (created.status_code, created.json()) == (201, {})
+    updated = client.put_secret("MY_TOKEN", "new value")
+    assert (updated.status_code, updated.content) == (204, b"")
+
+    stored = emu.secret("octo-org", "my_token")
+    assert stored is not None
+    assert (stored.name, stored.value, stored.visibility) == ("MY_TOKEN", "new value", "private")
+    assert stored.key_id == client.public_key()["key_id"]
+    assert "new value" not in repr(stored)
+    puts = [r for r in emu.requests if r.method == "PUT"]
+    assert [(r.path, r.status, r.decrypted_value) for r in puts] == [
+        (f"{SECRETS}/my_token", 201, "s3cret\nline two "),
+        (f"{SECRETS}/MY_TOKEN", 204, "new value"),
+    ]
+    got = client.get(f"{SECRETS}/My_Token").json()
+    assert (got["name"], got["visibility"]) == ("MY_TOKEN", "private")
+
+
+def test_value_of_exactly_48_kb_is_accepted_and_one_byte_more_refused(client: Client) -> None:
+    assert client.put_secret("BIG", "x" * 49152).status_code == 201
+    too_big = client.put_secret("BIGGER", "x" * 49153)
+    assert too_big.status_code == 422
+
+
+def test_an_org_holds_at_most_100_secrets(emu: Emulator, client: Client) -> None:
+    for n in range(100):
+        emu.set_secret("octo-org", f"S{n}", "v")
+    refused = client.put_secret("ONE_MORE", "v")
+    assert refused.status_code == 422
+    assert "100" in refused.json()["message"]
+    assert client.put_secret("S0", "updates still work").status_code == 204
+
+
+def test_stale_key_id_after_rotation_is_refused(emu: Emulator, client: Client) -> None:
+    old = client.public_key()
+    new_id = emu.rotate_key("octo-org")
+    assert new_id != old["key_id"]
+    body = {
+        "encrypted_value": seal(old["key"], "v"),
+        "key_id": old["key_id"],
+        "visibility": "all",
+    }
+    refused = client.put(f"{SECRETS}/ROTATED", json=body)
+    assert refused.status_code == 422
+    assert "key_id" in refused.json()["message"]
+    assert client.public_key()["key_id"] == new_id
+    assert client.put_secret("ROTATED", "v").status_code == 201
+
+
+def test_value_sealed_to_another_key_is_refused(client: Client) -> None:
+    key = client.public_key()
+    other = client.public_key("octo-labs")
+    body = {
+        "encrypted_value": seal(other["key"], "v"),
+        "key_id": key["key_id"],
+        "visibility": "all",
+    }
+    response = client.put(f"{SECRETS}/WRONG_BOX", json=body)
+    assert response.status_code == 422
+    assert "decrypt" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({}, '"visibility" wasn\'t supplied.'),
+        ({"visibility": "public"}, "is not a member of"),
+        ({"visibility": "all", "encrypted_value": "not base64!", "key_id": "1"}, "pattern"),
+        ({"visibility": "all", "encrypted_value": "QUJD", "key_id": 1}, "is not a string"),
+        ({"visibility": "selected", "selected_repository_ids": ["web"]}, "is not an integer"),
+        (["visibility"], "is not an object"),
+    ],
+)
+def test_body_that_breaks_the_schema_gets_422(client: Client, body: object, fragment: str) -> None:
+    response = client.put(f"{SECRETS}/BAD", json=body)
+    assert response.status_code == 422
+    message = response.json()["message"]
+    assert message.startswith("Invalid request.\n\n")
+    assert fragment in message
+    assert response.json()["status"] == "422"
+
+
+def test_unparsable_json_gets_400(client: Client) -> None:
+    response = client.put(f"{SECRETS}/BAD", data=b"{nope", headers={"content-type": "x"})
+    assert (response.status_code, response.json()["message"]) == (400, "Problems parsing JSON")
+
+
+@pytest.mark.parametrize("name", ["1ABC", "GITHUB_TOKEN", "github_x", "A-B", "ÄBC"])
+def test_invalid_secret_names_get_422(client: Client, name: str) -> None:
+    assert client.put_secret(name, "v").status_code == 422
+
+
+def test_create_needs_a_value_but_an_update_may_change_visibility_only(
+    emu: Emulator, client: Client
+) -> None:
+    assert client.put(f"{SECRETS}/NEW", json={"visibility": "all"}).status_code == 422
+    emu.set_secret("octo-org", "KEPT", "old value")
+    assert client.put(f"{SECRETS}/KEPT", json={"visibility": "all"}).status_code == 204
+    stored = emu.secret("octo-org", "KEPT")
+    assert stored is not None
+    assert (stored.value, stored.visibility) == ("old value", "all")
+
+
+def test_selected_repository_ids_need_visibility_selected(client: Client, emu: Emulator) -> None:
+    web = emu.repo_id("octo-org", "web")
+    response = client.put_secret("X", "v", visibility="all", selected_repository_ids=[web])
+    assert response.status_code == 422
+
+
+def test_repository_ids_outside_the_org_are_dropped_silently(emu: Emulator, client: Client) -> None:
+    web, api = emu.repo_id("octo-org", "web"), emu.repo_id("octo-org", "api")
+    foreign = emu.repo_id("octo-labs", "ml")
+    ids = [web, 999_999, foreign, api, web]
+    response = client.put_secret("SEL", "v", visibility="selected", selected_repository_ids=ids)
+    assert response.status_code == 201
+    stored = emu.secret("octo-org", "SEL")
+    assert stored is not None
+    assert stored.selected_repository_ids == (web, api)
+    listed = client.get(f"{SECRETS}/SEL/repositories").json()
+    assert listed["total_count"] == 2
+    assert [r["full_name"] for r in listed["repositories"]] == ["octo-org/web", "octo-org/api"]
+
+
+def test_selected_without_ids_clears_the_list(emu: Emulator, client: Client) -> None:
+    web = emu.repo_id("octo-org", "web")
+    emu.set_secret("octo-org", "SEL", "v", visibility="selected", repository_ids=[web])
+    assert client.put_secret("SEL", "v2", visibility="selected").status_code == 204
+    stored = emu.secret("octo-org", "SEL")
+    assert stored is not None
+    assert (stored.value, stored.selected_repository_ids) == ("v2", ())
+
+
+# -- the other secret operations --------------------------------------------------------------
+
+
+def test_selected_repository_operations(emu: Emulator, client: Client) -> None:
+    web, api, docs = (emu.repo_id("octo-org", n) for n in ("web", "api", "docs"))
+    emu.set_secret("octo-org", "SEL", "v", visibility="selected", repository_ids=[web])
+    emu.set_secret("octo-org", "PRIV", "v")
+    base = f"{SECRETS}/SEL/repositories"
+
+    assert client.put(base, json={"selected_repository_ids": [api, 424242]}).status_code == 204
+    assert client.put(f"{base}/{docs}").status_code == 204
+    assert client.put(f"{base}/{docs}").status_code == 204  # idempotent
+    assert client.delete(f"{base}/{api}").status_code == 204
+    stored = emu.secret("octo-org", "SEL")
+    assert stored is not None
+    assert stored.selected_repository_ids == (docs,)
+
+    assert client.put(f"{base}/{emu.repo_id('octo-labs', 'ml')}").status_code == 422
+    assert client.delete(f"{base}/424242").status_code == 422
+    assert client.put(f"{base}/not-a-number").status_code == 404
+    assert client.put(base, json={}).status_code == 422
+    priv = f"{SECRETS}/PRIV/repositories"
+    assert client.put(priv, json={"selected_repository_ids": [web]}).status_code == 409
+    assert client.put(f"{priv}/{web}").status_code == 409
+    assert client.delete(f"{priv}/{web}").status_code == 409
+    assert client.get(f"{SECRETS}/MISSING/repositories").status_code == 404
+    assert client.put(f"{SECRETS}/MISSING/repositories/{web}").status_code == 404
+
+
+def test_get_and_delete(emu: Emulator, client: Client) -> None:
+    web = emu.repo_id("octo-org", "web")
+    emu.set_secret("octo-org", "SEL", "v", visibility="selected", repository_ids=[web])
+    got = client.get(f"{SECRETS}/sel").json()
+    assert got["selected_repositories_url"] == f"{emu.url}{SECRETS}/SEL/repositories"
+    assert "value" not in got
+    assert client.delete(f"{SECRETS}/sel").status_code == 204
+    assert client.delete(f"{SECRETS}/SEL").status_code == 404
+    assert client.get(f"{SECRETS}/SEL").status_code == 404
+    assert emu.secrets("octo-org") == []
+
+
+def test_secret_list_paginates_with_a_link_header(emu: Emulator, client: Client) -> None:
+    for name in ("E", "B", "D", "A", "C"):
+        emu.set_secret("octo-org", name, "v")
+    first = client.get(SECRETS, params={"per_page": 2})
+    assert first.json()["total_count"] == 5
+    assert [s["name"] for s in first.json()["secrets"]] == ["A", "B"]
+    links = requests.utils.parse_header_links(first.headers["link"])
+    assert {link["rel"]: link["url"] for link in links} == {
+        "next": f"{emu.url}{SECRETS}?per_page=2&page=2",
+        "last": f"{emu.url}{SECRETS}?per_page=2&page=3",
+    }
+    last = client.get(SECRETS, params={"per_page": 2, "page": 3})
+    assert [s["name"] for s in last.json()["secrets"]] == ["E"]
+    rels = {link["rel"] for link in requests.utils.parse_header_links(last.headers["link"])}
+    assert rels == {"first", "prev"}
+    everything = client.get(SECRETS, params={"per_page": 500})
+    assert len(everything.json()["secrets"]) == 5
+    assert "link" not in everything.headers
+
+
+# -- who may do what ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", [None, "Bearer nope", "token nope", "Basic Zm9vOmJhcg=="])
+def test_missing_or_unknown_token_gets_401(
+    emu: Emulator, spec: OpenApiSpec, header: str | None
+) -> None:
+    client = Client(emu, spec, token=None)
+    headers = {"Authorization": header} if header else {}
+    response = client.get(f"{SECRETS}/public-key", headers=headers)
+    assert response.status_code == 401
+    assert response.json() == {
+        "message": "Bad credentials",
+        "documentation_url": "https://docs.github.com/rest",
+        "status": "401",
+    }
+
+
+def test_token_scheme_is_accepted_too(emu: Emulator, spec: OpenApiSpec) -> None:
+    client = Client(emu, spec, token=None)
+    auth = {"Authorization": f"token {ADMIN_TOKEN}"}
+    assert client.get(f"{SECRETS}/public-key", headers=auth).status_code == 200
+
+
+def test_classic_token_without_admin_org_gets_403_with_scope_headers(
+    emu: Emulator, spec: OpenApiSpec
+) -> None:
+    response = Client(emu, spec, NOSCOPE_TOKEN).get(f"{SECRETS}/public-key")
+    assert response.status_code == 403
+    assert response.json()["message"] == "Resource not accessible by personal access token"
+    assert response.headers["x-oauth-scopes"] == "repo"
+    assert response.headers["x-accepted-oauth-scopes"] == "admin:org"
+
+
+def test_classic_token_answers_carry_its_scopes(client: Client) -> None:
+    response = client.get(f"{SECRETS}/public-key")
+    assert response.headers["x-oauth-scopes"] == "admin:org, repo"
+    assert response.headers["x-accepted-oauth-scopes"] == "admin:org"
+    assert client.get("/repos/octo-org/web").headers["x-accepted-oauth-scopes"] == "repo"
+
+
+def test_fine_grained_token_works_without_scope_headers(emu: Emulator, spec: OpenApiSpec) -> None:
+    client = Client(emu, spec, FINE_GRAINED_TOKEN)
+    response = client.get(f"{SECRETS}/public-key")
+    assert response.status_code == 200
+    assert "x-oauth-scopes" not in response.headers
+    assert client.put_secret("FROM_FINE_GRAINED", "v").status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("token", "org", "status"),
+    [
+        (NOT_OWNER_TOKEN, "octo-org", 404),
+        (LABS_TOKEN, "octo-org", 404),
+        (LABS_TOKEN, "octo-labs", 200),
+        (ADMIN_TOKEN, "no-such-org", 404),
+        (NOSCOPE_TOKEN, "no-such-org", 404),
+        (ADMIN_TOKEN, "free-org", 404),
+        (ADMIN_TOKEN, "OCTO-ORG", 200),
+    ],
+)
+def test_org_access(emu: Emulator, spec: OpenApiSpec, token: str, org: str, status: int) -> None:
+    client = Client(emu, spec, token)
+    for path in ("/public-key", ""):
+        response = client.get(f"/orgs/{org}/codespaces/secrets{path}")
+        assert response.status_code == status
+        if status == 404:
+            assert response.json()["message"] == "Not Found"
+
+
+def test_saml_org_needs_an_sso_authorized_token(emu: Emulator, spec: OpenApiSpec) -> None:
+    path = "/orgs/sso-org/codespaces/secrets/public-key"
+    refused = Client(emu, spec).get(path)
+    assert refused.status_code == 403
+    assert refused.json()["message"].startswith(
+        "Resource protected by organization SAML enforcement."
+    )
+    assert refused.headers["x-github-sso"] == (
+        "required; url=https://github.com/orgs/sso-org/sso?authorization_request=EXAMPLE"
+    )
+    assert Client(emu, spec).get("/repos/sso-org/app").status_code == 403
+    assert Client(emu, spec, SSO_TOKEN).get(path).status_code == 200
+
+
+def test_tokens_added_at_run_time(emu: Emulator, spec: OpenApiSpec) -> None:
+    emu.add_org("acme", repos=["one"])
+    emu.add_token("ghp_acme", owner_of=["ACME"])
+    client = Client(emu, spec, "ghp_acme")
+    assert client.put_secret("NEW", "v", org="acme").status_code == 201
+    assert client.get(f"{SECRETS}/public-key").status_code == 404
+
+
+# -- repositories -----------------------------------------------------------------------------
+
+
+def test_get_repository(emu: Emulator, spec: OpenApiSpec, client: Client) -> None:
+    repo = client.get("/repos/octo-org/WEB").json()
+    assert (repo["id"], repo["full_name"], repo["private"]) == (
+        emu.repo_id("octo-org", "web"),
+        "octo-org/web",
+        True,
+    )
+    assert repo["owner"]["login"] == "octo-org"
+    assert client.get("/repos/octo-org/nope").status_code == 404
+    assert client.get("/repos/nobody/web").status_code == 404
+    emu.add_repo("octo-org", "public-site", private=False)
+    stranger = Client(emu, spec, NOT_OWNER_TOKEN)
+    assert stranger.get("/repos/octo-org/web").status_code == 404
+    assert stranger.get("/repos/octo-org/public-site").status_code == 200
+
+
+def test_org_repositories_paginate(emu: Emulator, client: Client) -> None:
+    emu.add_org("big-org")
+    ids = [emu.add_repo("big-org", f"repo-{n:02}", private=n % 2 == 0) for n in range(35)]
+    first = client.get("/orgs/big-org/repos")
+    assert [r["id"] for r in first.json()] == sorted(ids, reverse=True)[:30]
+    links = {x["rel"]: x["url"] for x in requests.utils.parse_header_links(first.headers["link"])}
+    assert links == {
+        "next": f"{emu.url}/orgs/big-org/repos?page=2",
+        "last": f"{emu.url}/orgs/big-org/repos?page=2",
+    }
+    assert len(client.get(links["next"].removeprefix(emu.url)).json()) == 5
+    everything = client.get("/orgs/big-org/repos", params={"per_page": 100, "sort": "full_name"})
+    assert [r["name"] for r in everything.json()] == [f"repo-{n:02}" for n in range(35)]
+    public = client.get("/orgs/big-org/repos", params={"type": "public", "per_page": 100})
+    assert all(not r["private"] for r in public.json())
+    assert len(public.json()) == 17
+    assert client.get("/orgs/nope/repos").status_code == 404
+
+
+# -- faults, limits, latency ---------------------------------------------------------------------
+
+
+def test_injected_answers_come_out_in_order(emu: Emulator, client: Client) -> None:
+    emu.inject("GET", "/orgs/*/codespaces/secrets/public-key", status=502)
+    emu.inject("*", "/orgs/octo-org/*", status=429, headers={"Retry-After": "1"}, times=2)
+    statuses = [client.get(f"{SECRETS}/public-key") for _ in range(4)]
+    assert [r.status_code for r in statuses] == [502, 429, 429, 200]
+    assert statuses[0].json()["message"] == "Bad Gateway"
+    assert statuses[1].headers["retry-after"] == "1"
+    assert [r.status for r in emu.requests] == [502, 429, 429, 200]
+
+
+def test_injected_text_body_and_custom_json(emu: Emulator, client: Client) -> None:
+    emu.inject("GET", f"{SECRETS}/public-key", status=503, body="<html>down</html>")
+    emu.inject("PUT", f"{SECRETS}/*", status=500, body={"message": "Server Error"})
+    response = plain_session().get(f"{emu.url}{SECRETS}/public-key", timeout=5)
+    assert (response.status_code, response.text) == (503, "<html>down</html>")
+    assert response.headers["content-type"].startswith("text/html")
+    assert client.put_secret("X", "v").json() == {"message": "Server Error"}
+
+
+def test_dropped_connection_and_delay(emu: Emulator, client: Client) -> None:
+    emu.inject("GET", "*/public-key", drop=True)
+    with pytest.raises(requests.ConnectionError):
+        client.get(f"{SECRETS}/public-key")
+    assert emu.requests[-1].status is None
+
+    emu.inject("GET", "*/public-key", status=200, body={"late": True}, delay=0.3)
+    with pytest.raises(requests.ReadTimeout):
+        client.get(f"{SECRETS}/public-key", timeout=0.1)
+    assert client.get(f"{SECRETS}/public-key").status_code == 200
+
+
+def test_latency_is_added_to_every_answer(emu: Emulator, client: Client) -> None:
+    emu.latency = 0.15
+    started = time.monotonic()
+    assert client.get(f"{SECRETS}/public-key").status_code == 200
+    assert time.monotonic() - started >= 0.15
+
+
+def test_primary_rate_limit_per_token_and_refill(emu: Emulator, spec: OpenApiSpec) -> None:
+    client = Client(emu, spec)
+    emu.set_primary_limit(2, limit=10, reset_in=0.4)
+    first = client.get(f"{SECRETS}/public-key")
+    assert (first.headers["x-ratelimit-remaining"], first.headers["x-ratelimit-used"]) == ("1", "9")
+    assert first.headers["x-ratelimit-limit"] == "10"
+    assert client.get(f"{SECRETS}/public-key").headers["x-ratelimit-remaining"] == "0"
+    refused = client.get(f"{SECRETS}/public-key")
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "API rate limit exceeded for user ID 1."
+    assert refused.headers["x-ratelimit-remaining"] == "0"
+    assert time.time() <= int(refused.headers["x-ratelimit-reset"]) <= time.time() + 2
+    assert Client(emu, spec, SSO_TOKEN).get(f"{SECRETS}/public-key").status_code == 200
+    time.sleep(0.45)
+    refilled = client.get(f"{SECRETS}/public-key")
+    assert (refilled.status_code, refilled.headers["x-ratelimit-remaining"]) == (200, "9")
+
+
+def test_secondary_rate_limit_blocks_writes_for_retry_after(emu: Emulator, client: Client) -> None:
+    emu.set_secondary_limit(2, retry_after=1)
+    assert client.put_secret("A", "v").status_code == 201
+    assert client.put_secret("A", "v").status_code == 204
+    refused = client.put_secret("A", "v")
+    assert refused.status_code == 403
+    assert refused.json()["message"].startswith("You have exceeded a secondary rate limit.")
+    assert refused.headers["retry-after"] == "1"
+    assert refused.headers["x-ratelimit-remaining"] != "0"
+    assert client.get(f"{SECRETS}/A").status_code == 200  # reads are not limited
+    time.sleep(1.05)
+    assert client.put_secret("A", "v").status_code == 204
+    emu.set_secondary_limit(None)
+    assert all(client.put_secret("A", "v").status_code == 204 for _ in range(3))
+
+
+# -- prefix, TLS, recording, admin routes ------------------------------------------------------
+
+
+def test_prefix_is_stripped_and_required(spec: OpenApiSpec) -> None:
+    with Emulator(prefix="api/v3/") as emu:
+        assert emu.url.endswith("/api/v3")
+        client = Client(emu, spec)
+        assert client.get(f"{SECRETS}/public-key").status_code == 200
+        outside = client.session.get(emu.url.removesuffix("/api/v3") + SECRETS, timeout=5)
+        assert outside.status_code == 404
+        assert [r.path for r in emu.requests] == [f"{SECRETS}/public-key", SECRETS]
+        link_target = client.get("/orgs/octo-org/repos", params={"per_page": 1}).headers["link"]
+        assert f"{emu.url}/orgs/octo-org/repos?per_page=1&page=2" in link_target
+        admin = plain_session().get(emu.url.removesuffix("/api/v3") + "/_emulator/requests")
+        assert admin.status_code == 200
+
+
+def test_tls_with_the_emulator_ca(spec: OpenApiSpec) -> None:
+    with Emulator(tls=True, prefix="/api/v3") as emu:
+        assert emu.url.startswith("https://127.0.0.1:")
+        assert emu.ca_file is not None
+        ca_file = emu.ca_file
+        assert Client(emu, spec).put_secret("OVER_TLS", "v").status_code == 201
+        with pytest.raises(requests.exceptions.SSLError):
+            requests.get(emu.url, verify=True, timeout=5)
+    assert not Path(ca_file).exists()
+    assert emu.ca_file is None
+
+
+def test_recorded_request_fields(emu: Emulator, client: Client) -> None:
+    emu.clear_requests()
+    before = time.monotonic()
+    client.get(SECRETS, params={"per_page": "5", "page": "1"})
+    client.put(f"{SECRETS}/X", json={"visibility": "all"})
+    first, second = emu.requests
+    assert before <= first.time <= second.time <= time.monotonic()
+    assert (first.method, first.path, first.query, first.body, first.status) == (
+        "GET",
+        SECRETS,
+        {"per_page": "5", "page": "1"},
+        None,
+        200,
+    )
+    assert (second.body, second.status, second.token) == ({"visibility": "all"}, 422, ADMIN_TOKEN)
+    emu.clear_requests()
+    assert emu.requests == []
+
+
+def test_admin_routes(emu: Emulator, client: Client) -> None:
+    admin = plain_session()
+    root = f"{emu.url}/_emulator"
+    client.put_secret("VIA_API", "plain text")
+    listed = admin.get(f"{root}/secrets/octo-org", timeout=5).json()
+    assert [(s["name"], s["value"]) for s in listed] == [("VIA_API", "plain text")]
+    recorded = admin.get(f"{root}/requests", timeout=5).json()
+    assert recorded[-1]["decrypted_value"] == "plain text"
+    assert set(recorded[-1]) == {
+        "method", "path", "query", "body", "status", "decrypted_value", "time", "token"
+    }  # fmt: skip
+    assert admin.post(f"{root}/reset-requests", timeout=5).status_code == 204
+    assert emu.requests == []
+
+    fault = {"method": "GET", "path_glob": "*/public-key", "status": 500, "times": 2}
+    assert admin.post(f"{root}/inject", json=fault, timeout=5).status_code == 204
+    assert [client.get(f"{SECRETS}/public-key").status_code for _ in range(3)] == [500, 500, 200]
+    assert admin.post(f"{root}/latency", json={"seconds": 0.01}, timeout=5).status_code == 204
+    assert emu.latency == 0.01
+    new_key = admin.post(f"{root}/rotate-key/octo-org", timeout=5).json()["key_id"]
+    assert client.public_key()["key_id"] == new_key
+    limit = {"remaining": 0, "reset_in": 30}
+    assert admin.post(f"{root}/primary-limit", json=limit, timeout=5).status_code == 204
+    assert client.get(f"{SECRETS}/public-key").status_code == 403
+
+    assert admin.get(f"{root}/secrets/nope", timeout=5).status_code == 404
+    assert admin.post(f"{root}/inject", json={"path_glob": "/x"}, timeout=5).status_code == 400
+    assert admin.post(f"{root}/latency", json={"seconds": -1}, timeout=5).status_code == 400
+    assert admin.get(f"{root}/nope", timeout=5).status_code == 404
+
+
+def test_unseeded_emulator_starts_empty(spec: OpenApiSpec) -> None:
+    with Emulator(seed=False) as emu:
+        assert Client(emu, spec).get(f"{SECRETS}/public-key").status_code == 401
+        emu.add_org("octo-org")
+        emu.add_token(ADMIN_TOKEN)
+        assert Client(emu, spec).get(f"{SECRETS}/public-key").status_code == 200
+
+
+def test_python_api_validates_its_arguments(emu: Emulator) -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        Emulator(host="192.0.2.1")
+    with pytest.raises(ValueError, match="plan"):
+        emu.add_org("x", plan="gold")
+    with pytest.raises(ValueError, match="already exists"):
+        emu.add_org("OCTO-ORG")
+    with pytest.raises(KeyError):
+        emu.add_repo("nope", "r")
+    with pytest.raises(KeyError):
+        emu.repo_id("octo-org", "nope")
+    with pytest.raises(ValueError, match="selected"):
+        emu.set_secret("octo-org", "X", "v", repository_ids=[1])
+    with pytest.raises(ValueError, match="status"):
+        emu.inject("GET", "/x", status=42)
+    with pytest.raises(RuntimeError):
+        emu.start()
+
+
+# -- concurrency, life cycle, properties -------------------------------------------------------
+
+
+def test_concurrent_writes_are_consistent(emu: Emulator, spec: OpenApiSpec) -> None:
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def writer(n: int) -> None:
+        client = Client(emu, spec)
+        for name in (f"OWN_{n}", "SHARED"):
+            status = client.put_secret(name, f"value {n}").status_code
+            with lock:
+                statuses.append(status)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses).count(201) == 13  # 12 own secrets + the first SHARED
+    assert statuses.count(204) == 11
+    assert len(emu.secrets("octo-org")) == 13
+
+
+def test_stop_closes_keep_alive_connections(spec: OpenApiSpec) -> None:
+    emu = Emulator()
+    emu.start()
+    client = Client(emu, spec)
+    assert client.get(f"{SECRETS}/public-key").status_code == 200
+    url = emu.url
+    emu.stop()
+    emu.stop()
+    with pytest.raises(requests.ConnectionError):
+        client.session.get(url + SECRETS, timeout=2)
+
+
+def test_any_text_round_trips_through_seal_and_put(spec: OpenApiSpec) -> None:
+    with Emulator() as emu:
+        client = Client(emu, spec)
+        key = client.public_key()
+
+        @settings(max_examples=25, deadline=None)
+        @given(st.text(max_size=300))
+        def round_trip(value: str) -> None:
+            body = {
+                "encrypted_value": seal(key["key"], value),
+                "key_id": key["key_id"],
+                "visibility": "private",
+            }
+            assert client.put(f"{SECRETS}/PROP", json=body).status_code in (201, 204)
+            stored = emu.secret("octo-org", "PROP")
+            assert stored is not None
+            assert stored.value == value
+
+        round_trip()
+
+
+def test_every_operation_is_checked_against_the_spec(emu: Emulator, client: Client) -> None:
+    web = emu.repo_id("octo-org", "web")
+    client.put_secret("S", "v", visibility="selected", selected_repository_ids=[web])
+    client.put_secret("S", "v", visibility="selected")
+    client.get(SECRETS)
+    client.get(f"{SECRETS}/S")
+    client.put(f"{SECRETS}/S/repositories", json={"selected_repository_ids": [web]})
+    client.put(f"{SECRETS}/S/repositories/{emu.repo_id('octo-org', 'api')}")
+    client.get(f"{SECRETS}/S/repositories")
+    client.delete(f"{SECRETS}/S/repositories/{web}")
+    client.delete(f"{SECRETS}/S")
+    client.get("/repos/octo-org/web")
+    client.get("/orgs/octo-org/repos")
+    covered = {(method, template) for method, template, _ in client.checked}
+    assert covered == set(client.spec.operations())
+    statuses = {status for _, _, status in client.checked}
+    assert statuses == {200, 201, 204}
+
+
+# -- command line --------------------------------------------------------------------------------
+
+
+def test_cli_serves_until_sigterm(tmp_path: Path, spec: OpenApiSpec) -> None:
+    ready = tmp_path / "ready.json"
+    command = [sys.executable, "-m", "codespaces_secrets.emulator", "--tls"]
+    command += ["--prefix", "/api/v3", "--latency", "0", "--ready-file", str(ready)]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while not ready.exists():
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the emulator never became ready"
+            time.sleep(0.02)
+        details = json.loads(ready.read_text())
+        assert details["pid"] == process.pid
+        assert details["url"].startswith("https://127.0.0.1:")
+        assert details["url"].endswith("/api/v3")
+        response = requests.get(
+            details["url"] + f"{SECRETS}/public-key",
+            headers={"Authorization": f"Bearer {details['admin_token']}"},
+            verify=details["ca_file"],
+            timeout=5,
+        )
+        assert response.status_code == 200
+        assert (
+            spec.response_problems(
+                "GET", "/orgs/{org}/codespaces/secrets/public-key", 200, response.json()
+            )
+            == []
+        )
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, stderr
+    assert stdout.strip() == f"GitHub API emulator listening on {details['url']}"
+    assert not os.path.exists(details["ca_file"])
+
+
+def test_cli_refuses_a_non_loopback_host(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        emulator_main(["--host", "192.0.2.1"])
+    assert exited.value.code == 2
+    assert "non-loopback" in capsys.readouterr().err
+
+
+def test_private_hosts_need_an_explicit_opt_in() -> None:
+    with pytest.raises(ValueError, match="only loopback"):
+        Emulator(host="172.17.0.1")
+    with pytest.raises(ValueError, match="only loopback"):
+        Emulator(host="8.8.8.8", allow_private_host=True)
+    Emulator(host="172.17.0.1", allow_private_host=True, seed=False)  # constructed, never bound
