@@ -187,3 +187,18 @@ def test_https_with_a_custom_ca(run_action: RunAction, monkeypatch: pytest.Monke
         stored = emu.secret("octo-org", "TLS")
         assert stored is not None
         assert stored.value == "v"
+
+
+def test_repositories_github_drops_are_reported(emulator: Emulator, run_action: RunAction) -> None:
+    foreign = emulator.repo_id("octo-labs", "ml")
+    web = emulator.repo_id("octo-org", "web")
+    result = run_action(emulator, name="DEPLOY", value="v", repositories=f"web, {foreign}")
+    assert result.exit_code == 1
+    (error,) = result.commands("error")
+    assert f"did not attach 1 repository: {foreign}" in error
+    stored = emulator.secret("octo-org", "DEPLOY")
+    assert stored is not None
+    assert stored.selected_repository_ids == (web,)
+    assert json.loads(result.outputs["results"])[0]["status"] == "failed"
+    reads = [r for r in emulator.requests if r.path.endswith("/DEPLOY/repositories")]
+    assert [r.method for r in reads] == ["GET"]  # the read-back
