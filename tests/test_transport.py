@@ -54,7 +54,7 @@ def transport(emu: Emulator, fake: FakeTime, log: list[str], **policy: float) ->
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_server_errors_are_retried_with_backoff(emulator: Emulator, status: int) -> None:
     emulator.inject("GET", KEY, status=status, times=3)
-    fake, log = FakeTime(), []
+    fake, log = FakeTime(), list[str]()
     response = transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
     assert response.status_code == 200
     assert len(fake.waits) == 3
@@ -66,7 +66,7 @@ def test_server_errors_are_retried_with_backoff(emulator: Emulator, status: int)
 
 def test_dropped_connections_are_retried(emulator: Emulator) -> None:
     emulator.inject("GET", KEY, drop=True, times=2)
-    fake, log = FakeTime(), []
+    fake, log = FakeTime(), list[str]()
     transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
     assert len(fake.waits) == 2
     assert "connection failed" in log[0]
@@ -74,14 +74,14 @@ def test_dropped_connections_are_retried(emulator: Emulator) -> None:
 
 def test_retry_after_is_honoured(emulator: Emulator) -> None:
     emulator.inject("GET", KEY, status=429, headers={"retry-after": "7"})
-    fake, log = FakeTime(), []
+    fake, log = FakeTime(), list[str]()
     transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
     assert fake.waits == [7.0]
 
 
 def test_secondary_limit_with_retry_after(emulator: Emulator) -> None:
     emulator.set_secondary_limit(writes_per_minute=2, retry_after=1)
-    fake, log = FakeTime(real=True), []
+    fake, log = FakeTime(real=True), list[str]()
     client = transport(emulator, fake, log)
     body = {"visibility": "private"}
     for name in ("A", "B", "C"):
@@ -93,7 +93,7 @@ def test_secondary_limit_with_retry_after(emulator: Emulator) -> None:
 
 def test_primary_limit_waits_until_reset(emulator: Emulator) -> None:
     emulator.set_primary_limit(remaining=0, reset_in=1)
-    fake, log = FakeTime(real=True), []
+    fake, log = FakeTime(real=True), list[str]()
     transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
     (wait,) = fake.waits
     assert 1 <= wait <= 3.1  # until x-ratelimit-reset (whole seconds), plus a second of margin
@@ -103,14 +103,14 @@ def test_secondary_limit_without_hint_waits_a_minute(emulator: Emulator) -> None
     emulator.inject(
         "GET", KEY, status=403, body={"message": "You have exceeded a secondary rate limit."}
     )
-    fake, log = FakeTime(), []
+    fake, log = FakeTime(), list[str]()
     transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
     assert fake.waits == [60.0]
 
 
 def test_attempts_are_bounded(emulator: Emulator) -> None:
     emulator.inject("GET", KEY, status=502, times=10)
-    fake, log = FakeTime(), []
+    fake, log = FakeTime(), list[str]()
     with pytest.raises(RetriesExhaustedError) as caught:
         transport(emulator, fake, log, max_attempts=3).request(
             "GET", KEY, operation="fetch the key"
@@ -122,7 +122,7 @@ def test_attempts_are_bounded(emulator: Emulator) -> None:
 
 def test_a_wait_beyond_the_budget_fails_at_once(emulator: Emulator) -> None:
     emulator.inject("GET", KEY, status=429, headers={"retry-after": "600"})
-    fake, log = FakeTime(), []
+    fake, log = FakeTime(), list[str]()
     with pytest.raises(RetriesExhaustedError) as caught:
         transport(emulator, fake, log, max_total_wait=30).request(
             "GET", KEY, operation="fetch the key"
@@ -134,7 +134,7 @@ def test_a_wait_beyond_the_budget_fails_at_once(emulator: Emulator) -> None:
 @pytest.mark.parametrize("status", [400, 401, 404, 409, 422])
 def test_client_errors_are_never_retried(emulator: Emulator, status: int) -> None:
     emulator.inject("GET", KEY, status=status, body={"message": "no"})
-    fake, log = FakeTime(), []
+    fake, log = FakeTime(), list[str]()
     with pytest.raises(ApiError) as caught:
         transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
     assert caught.value.status == status
@@ -144,7 +144,7 @@ def test_client_errors_are_never_retried(emulator: Emulator, status: int) -> Non
 
 def test_read_timeouts_are_retried(emulator: Emulator) -> None:
     emulator.inject("GET", KEY, delay=1.0)
-    fake, log = FakeTime(), []
+    fake, log = FakeTime(), list[str]()
     client = transport(emulator, fake, log)
     client.timeout = (5.0, 0.3)
     client.request("GET", KEY, operation="fetch the key")
@@ -166,7 +166,7 @@ def test_first_writes_go_back_to_back_later_ones_a_second_apart() -> None:
 
 
 def test_pacing_over_http(emulator: Emulator) -> None:
-    fake, log = FakeTime(), []
+    fake, log = FakeTime(), list[str]()
     client = transport(emulator, fake, log)
     client.pacer = WritePacer(burst=2, interval=1.0)
     for name in ("A", "B", "C", "D"):
@@ -197,7 +197,7 @@ def test_next_links_outside_the_api_root_are_not_followed(emulator: Emulator) ->
         body={"total_count": 0, "secrets": []},
         headers={"link": '<https://evil.example/steal?page=2>; rel="next"'},
     )
-    fake, log = FakeTime(), []
+    fake, log = FakeTime(), list[str]()
     items = list(transport(emulator, fake, log).paginate(LISTING, "secrets", operation="list"))
     assert items == []
     assert len(emulator.requests) == 1
