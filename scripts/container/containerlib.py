@@ -7,7 +7,6 @@ agree on where podman's configuration and storage live.
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import subprocess
 import sys
@@ -19,6 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
+
+# The runner-file readers are shared with the tests (tests/actionrun.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+from actionrun import parse_output_file
 
 REPO = Path(__file__).resolve().parents[2]
 IMAGE = "localhost/codespaces-secrets:test"
@@ -112,28 +115,6 @@ def input_env(given: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
-def parse_file_command(text: str) -> dict[str, str]:
-    """Read a GITHUB_OUTPUT file: `name<<DELIMITER` heredocs (and plain `name=value`)."""
-    result: dict[str, str] = {}
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if not line:
-            continue
-        heredoc = re.fullmatch(r"([^=<]+)<<(.+)", line)
-        if heredoc:
-            name, delimiter = heredoc.groups()
-            end = lines.index(delimiter, i)
-            result[name] = "\n".join(lines[i:end])
-            i = end + 1
-        else:
-            name, _, value = line.partition("=")
-            result[name] = value
-    return result
-
-
 @dataclass(frozen=True)
 class RunnerRun:
     """What one runner-style `docker run` of the action left behind."""
@@ -217,7 +198,7 @@ def run_like_runner(
             returncode=proc.returncode,
             stdout=proc.stdout,
             stderr=proc.stderr,
-            outputs=parse_file_command(output_text),
+            outputs=parse_output_file(output_text),
             summary=summary_file.read_text(encoding="utf-8"),
             seconds=seconds,
             output_text=output_text,

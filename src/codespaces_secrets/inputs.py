@@ -346,14 +346,15 @@ def _parse_api_url(text: str, out: _Collector) -> str:
         return text
     if not host or not port_ok or parts.query or parts.fragment:
         out.problem("api-url", f"'{text}' is not an API root such as {DEFAULT_API_URL}.")
-    elif parts.scheme == "http" and not _is_loopback(host):
+    elif parts.scheme == "http" and not is_loopback(host):
         out.problem("api-url", f"'{text}' is plain http; use https (http only for loopback).")
     elif parts.scheme not in ("http", "https"):
         out.problem("api-url", f"'{text}' must start with https://.")
     return text.rstrip("/")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (plain http is allowed there)."""
     if host == "localhost":
         return True
     try:

@@ -18,7 +18,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .emulator import Emulator, is_loopback, is_private
+from ..inputs import is_loopback
+from .emulator import Emulator, is_private
 from .seed import ADMIN_TOKEN
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}

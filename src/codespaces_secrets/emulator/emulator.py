@@ -11,6 +11,7 @@ import ipaddress
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 
+from ..inputs import is_loopback
 from .admin import ADMIN_ROOT, handle_admin
 from .backend import Backend
 from .faults import make_fault
@@ -20,16 +21,6 @@ from .pipeline import Pipeline
 from .seed import seed as apply_seed
 from .server import HttpServer
 from .tls import TlsFiles
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` names this machine only (the admin routes expose secrets)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def is_private(host: str) -> bool:
