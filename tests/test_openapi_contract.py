@@ -1,0 +1,57 @@
+"""What the action sends matches GitHub's OpenAPI description, checked independently.
+
+The emulator already refuses invalid bodies with 422; this test checks the record
+against the spec copied into tests/data, so a lenient emulator could not hide a
+misspelled field.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import RunAction
+
+from codespaces_secrets.emulator import Emulator
+from codespaces_secrets.emulator.openapi import OpenApiSpec
+
+SPEC = Path(__file__).parent / "data" / "codespaces-org-secrets.openapi.json"
+
+
+def test_every_request_is_a_documented_operation_with_a_valid_body(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    spec = OpenApiSpec(json.loads(SPEC.read_text()))
+    emulator.set_secret(
+        "octo-org",
+        "KEPT",
+        "v",
+        visibility="selected",
+        repository_ids=[emulator.repo_id("octo-org", "web")],
+    )
+    runs = [
+        run_action(emulator, secrets="KEPT=1\nNEW=2"),
+        run_action(emulator, org="octo-org, octo-labs", secrets="A=1\nB=2", repositories="web"),
+        run_action(emulator, name="C", value="3", visibility="all"),
+        run_action(emulator, name="D", value="4", repositories="web, api", dry_run="true"),
+    ]
+    assert [run.exit_code for run in runs] == [0, 0, 0, 0]
+    seen = set()
+    for request in emulator.requests:
+        template = spec.template_for(request.method, request.path)
+        assert template is not None, f"undocumented: {request.method} {request.path}"
+        seen.add((request.method, template))
+        if request.body is not None:
+            assert spec.request_problems(request.method, template, request.body) == []
+        if request.method == "PUT":
+            assert isinstance(request.body, dict)
+            assert set(request.body) <= {
+                "encrypted_value",
+                "key_id",
+                "visibility",
+                "selected_repository_ids",
+            }
+    assert ("PUT", "/orgs/{org}/codespaces/secrets/{secret_name}") in seen
+    assert ("GET", "/orgs/{org}/codespaces/secrets/{secret_name}/repositories") in seen
+    assert ("GET", "/orgs/{org}/repos") in seen
+    assert ("GET", "/repos/{owner}/{repo}") in seen
