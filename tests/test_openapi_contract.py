@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import RunAction
-
 from codespaces_secrets.emulator import Emulator
 from codespaces_secrets.emulator.openapi import OpenApiSpec
+
+from conftest import RunAction
 
 SPEC = Path(__file__).parent / "data" / "codespaces-org-secrets.openapi.json"
 

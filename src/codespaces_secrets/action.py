@@ -8,14 +8,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from actions_toolkit import core
-
 from . import report
-from .apply import Events, run
 from .errors import ActionError
-from .github import GitHub
 from .inputs import action_inputs, parse, workspace_from
-from .transport import Transport
 
 
 def main(environ: Mapping[str, str] | None = None) -> int:
@@ -44,19 +39,24 @@ def _main(env: Mapping[str, str]) -> int:
     parsed = parse(raw, workspace=workspace_from(env), default_api_url=env.get("GITHUB_API_URL"))
     report.mask(value for value in parsed.values if value not in first)
     for notice in parsed.notices:
-        core.notice(notice)
+        report.notice(notice)
     for warning in parsed.warnings:
-        core.warning(warning)
+        report.warning(warning)
     if parsed.config is None:
         report.input_problems(parsed.problems, env)
         return 1
     config = parsed.config
-    debug = core.debug if report.debug_enabled(env) else _quiet
+    # Imported only now: a run that fails validation need not load nacl or the API client.
+    from .apply import Events, run  # noqa: PLC0415
+    from .github import GitHub  # noqa: PLC0415
+    from .transport import Transport  # noqa: PLC0415
+
+    debug = report.debug if report.debug_enabled(env) else _quiet
     transport = Transport(
-        config.api_url, config.token, retry=config.retry, log=core.warning, debug=debug
+        config.api_url, config.token, retry=config.retry, log=report.warning, debug=debug
     )
     try:
-        result = run(config, GitHub(transport), Events(info=core.info, warning=core.warning))
+        result = run(config, GitHub(transport), Events(info=report.info, warning=report.warning))
     finally:
         transport.close()
     report.run_result(result, env)

@@ -13,15 +13,14 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .apply import Events, run
 from .errors import ActionError
-from .github import GitHub
 from .inputs import parse
-from .results import RunResult
-from .transport import Transport
+
+if TYPE_CHECKING:
+    from .results import RunResult
 
 # How each input is called on the command line, so errors name what the user typed.
 FLAGS = {
@@ -88,6 +87,11 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
         print("Nothing was written.", file=err)
         return 1
     config = parsed.config
+    # Imported only now: a run that fails validation need not load requests or nacl.
+    from .apply import Events, run  # noqa: PLC0415
+    from .github import GitHub  # noqa: PLC0415
+    from .transport import Transport  # noqa: PLC0415
+
     transport = Transport(
         config.api_url, config.token, retry=config.retry, log=_to(err), debug=_silent
     )
