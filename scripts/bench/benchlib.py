@@ -1,0 +1,305 @@
+"""Helpers for `make bench`: timed process runs, import-time profiles, the results table.
+
+Nothing here knows the scenarios; `bench.py` composes them.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+REPO = Path(__file__).resolve().parents[2]
+ENTRYPOINT = REPO / "entrypoint.py"
+# The interpreter flags of the image's ENTRYPOINT (Dockerfile), so the start-up measured
+# here is the start-up a workflow pays (minus the container itself).
+PYTHON_FLAGS = ("-E", "-s", "-B", "-u", "-X", "utf8")
+_K = TypeVar("_K")
+
+
+class BenchError(RuntimeError):
+    """A contender did not do what it was asked: the figures would be meaningless."""
+
+
+def run_process(
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    *,
+    expect: int = 0,
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Run one whole process; return its wall time (seconds) and what it printed."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        list(argv),
+        env=dict(env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != expect:
+        raise BenchError(
+            f"{' '.join(argv[:4])} ... exited {done.returncode} (expected {expect}):\n"
+            f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
+    return elapsed, done
+
+
+# -- timing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Samples:
+    """The wall times of one contender in one scenario, and the requests of each run."""
+
+    seconds: list[float] = field(default_factory=list)
+    requests: list[int] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        """Median wall time in seconds."""
+        return statistics.median(self.seconds)
+
+    @property
+    def low(self) -> float:
+        """Fastest run."""
+        return min(self.seconds)
+
+    @property
+    def high(self) -> float:
+        """Slowest run."""
+        return max(self.seconds)
+
+    @property
+    def request_count(self) -> int:
+        """Requests per run (the most seen: counts should not vary)."""
+        return max(self.requests) if self.requests else 0
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One way of doing a scenario's job.
+
+    ``run`` takes the round's tag (to make every value unique), does the job, and returns
+    the seconds it measured around the process(es) only. ``minimum`` is the fewest requests
+    its job needs given what it does (key + listing when it must keep visibility + PUTs).
+    """
+
+    key: str
+    label: str
+    run: Callable[[str], float]
+    minimum: int
+
+
+def interleaved(
+    contenders: Sequence[Contender],
+    rounds: int,
+    *,
+    before: Callable[[], None],
+    after: Callable[[Contender, str], int],
+) -> dict[str, Samples]:
+    """Run every contender once per round, rotating the order so none always goes first.
+
+    ``before`` runs untimed before each run (clears the request record); ``after`` proves
+    the run wrote what it was given (raising BenchError if not) and counts its requests.
+    """
+    samples = {c.key: Samples() for c in contenders}
+    for index in range(rounds):
+        shift = index % len(contenders)
+        for contender in (*contenders[shift:], *contenders[:shift]):
+            tag = f"r{index}-{contender.key}"
+            before()
+            seconds = contender.run(tag)
+            samples[contender.key].requests.append(after(contender, tag))
+            samples[contender.key].seconds.append(seconds)
+    return samples
+
+
+# -- import-time profiles ----------------------------------------------------------------------
+
+_IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)\s*$")
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One line of ``python -X importtime``: microseconds of its own and with children."""
+
+    name: str
+    self_us: int
+    cumulative_us: int
+    depth: int
+
+
+def parse_importtime(stderr: str) -> list[ImportRecord]:
+    """The import records of one run's standard error (other lines are ignored)."""
+    records = []
+    for line in stderr.splitlines():
+        found = _IMPORT_LINE.match(line)
+        if found:
+            own, total, indent, name = found.groups()
+            records.append(ImportRecord(name, int(own), int(total), len(indent) // 2))
+    return records
+
+
+@dataclass(frozen=True)
+class ImportProfile:
+    """Median import costs (ms) over several runs of one command."""
+
+    total_ms: float
+    # Cumulative ms of every import, keyed by its chain of importers (outermost first).
+    tree_ms: dict[tuple[str, ...], float]
+    by_package_ms: dict[str, float]  # self time summed per top-level package name
+    modules: frozenset[str]
+
+    def has(self, module: str) -> bool:
+        """Whether the run imported ``module`` at all."""
+        return module in self.modules
+
+    def heavy(self, threshold_ms: float, max_depth: int) -> list[tuple[int, str, float]]:
+        """(depth, name, ms) of the subtrees above the threshold, in tree order, heaviest first."""
+        out: list[tuple[int, str, float]] = []
+
+        def visit(parent: tuple[str, ...]) -> None:
+            children = [
+                (path, ms)
+                for path, ms in self.tree_ms.items()
+                if len(path) == len(parent) + 1 and path[:-1] == parent and ms >= threshold_ms
+            ]
+            for path, ms in sorted(children, key=lambda item: -item[1]):
+                out.append((len(path) - 1, path[-1], ms))
+                if len(path) <= max_depth:
+                    visit(path)
+
+        visit(())
+        return out
+
+
+def _paths(records: Sequence[ImportRecord]) -> dict[tuple[str, ...], float]:
+    """Cumulative ms keyed by import chain; importtime lists children before their parent."""
+    pending: dict[int, list[tuple[tuple[str, ...], float]]] = defaultdict(list)
+    for record in records:
+        children = pending.pop(record.depth + 1, [])
+        node = ((record.name,), record.cumulative_us / 1000)
+        pending[record.depth].append(node)
+        pending[record.depth].extend(((record.name, *path), ms) for path, ms in children)
+    result: dict[tuple[str, ...], float] = defaultdict(float)
+    for path, ms in pending.get(0, []):
+        result[path] += ms
+    return result
+
+
+def import_profile(runs: Sequence[list[ImportRecord]]) -> ImportProfile:
+    """Per-entry medians over runs (an entry missing from a run counts as 0 there)."""
+    trees = [_paths(records) for records in runs]
+    packages = []
+    for records in runs:
+        own: dict[str, float] = defaultdict(float)
+        for record in records:
+            own[record.name.split(".")[0]] += record.self_us / 1000
+        packages.append(own)
+    totals = [sum(ms for path, ms in tree.items() if len(path) == 1) for tree in trees]
+
+    def medians(tables: Sequence[Mapping[_K, float]]) -> dict[_K, float]:
+        keys = {key for table in tables for key in table}
+        values = {key: statistics.median(t.get(key, 0.0) for t in tables) for key in keys}
+        ranked = sorted(values.items(), key=lambda kv: -kv[1])
+        return {key: round(ms, 2) for key, ms in ranked}
+
+    modules = frozenset(r.name for records in runs for r in records)
+    return ImportProfile(
+        round(statistics.median(totals), 2), medians(trees), medians(packages), modules
+    )
+
+
+# -- the table ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One printed line: a contender's figures, its ratio to a baseline, maybe a target."""
+
+    scenario: str
+    contender: str
+    median: float | None = None  # seconds
+    low: float | None = None
+    high: float | None = None
+    requests: int | None = None
+    minimum: int | None = None
+    ratio: float | None = None
+    baseline: str = ""
+    target: float | None = None
+
+    @property
+    def verdict(self) -> str:
+        """PASS / MISS against the target, blank without one."""
+        if self.target is None or self.ratio is None:
+            return ""
+        return "PASS" if self.ratio <= self.target else "MISS"
+
+
+_COLUMNS = (
+    ("scenario", 24, "<"),
+    ("contender", 34, "<"),
+    ("median ms", 9, ">"),
+    ("min-max ms", 13, ">"),
+    ("reqs", 4, ">"),
+    ("min", 4, ">"),
+    ("ratio", 6, ">"),
+    ("vs", 18, "<"),
+    ("target", 7, ">"),
+    ("result", 6, "<"),
+)
+
+
+def _cells(row: Row) -> list[str]:
+    def ms(value: float | None) -> str:
+        return "" if value is None else f"{value * 1000:.0f}"
+
+    spread = f"{ms(row.low)}-{ms(row.high)}" if row.low is not None else ""
+    return [
+        row.scenario,
+        row.contender,
+        ms(row.median),
+        spread,
+        "" if row.requests is None else str(row.requests),
+        "" if row.minimum is None else str(row.minimum),
+        "" if row.ratio is None else f"{row.ratio:.2f}x",
+        row.baseline,
+        "" if row.target is None else f"<={row.target:.2f}x",
+        row.verdict,
+    ]
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    """A fixed-width table; a rule between scenarios."""
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            f"{cell:{align}{width}}"
+            for cell, (_, width, align) in zip(cells, _COLUMNS, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    header = line([name for name, _, _ in _COLUMNS])
+    rule = "-" * len(header)
+    out = [header, rule]
+    previous = None
+    for row in rows:
+        if previous is not None and row.scenario != previous:
+            out.append("")
+        cells = _cells(row)
+        if row.scenario == previous:
+            cells[0] = ""
+        out.append(line(cells))
+        previous = row.scenario
+    return "\n".join(out)
