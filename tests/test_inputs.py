@@ -202,7 +202,7 @@ def test_batch_include_filters_and_warns_on_unmatched_patterns() -> None:
         ('{"A": "1"', "not valid JSON"),
         ("A=1\nnot a pair", "line 2: expected NAME=value"),
         ('A="never closed\nB=2', 'line 1: the " quote is never closed'),
-        ("A=", "A has an empty value"),
+        ("A=", "the name on line 1 has an empty value"),
         ('{"github_token": "x"}', "no secrets to write"),
     ],
 )

@@ -22,6 +22,7 @@ class Entry:
     key: str
     value: str = field(repr=False)
     where: str
+    label: str  # how problems may name it: the key (JSON) or its line (dotenv)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _parse_json(text: str) -> ParsedSecrets:
         elif not isinstance(value, str):
             problems.append(f"{where}: the value must be a JSON string")
         else:
-            entries.append(Entry(key, value, where))
+            entries.append(Entry(key, value, where, key))
     return ParsedSecrets(tuple(entries), tuple(problems))
 
 
@@ -69,9 +70,10 @@ def _parse_dotenv(text: str) -> ParsedSecrets:
     index = 0
     while index < len(lines):
         lineno = index + 1
-        line = lines[index].strip()
+        # Only the left side is trimmed here: a quoted value keeps its trailing spaces.
+        line = lines[index].lstrip()
         index += 1
-        if not line or line.startswith("#"):
+        if not line.strip() or line.startswith("#"):
             continue
         if line.startswith("export "):
             line = line.removeprefix("export ").lstrip()
@@ -87,7 +89,7 @@ def _parse_dotenv(text: str) -> ParsedSecrets:
                 continue
         else:
             value = _strip_inline_comment(rest).rstrip()
-        entries.append(Entry(key.strip(), value, f"line {lineno}"))
+        entries.append(Entry(key.strip(), value, f"line {lineno}", f"the name on line {lineno}"))
     return ParsedSecrets(tuple(entries), tuple(problems))
 
 

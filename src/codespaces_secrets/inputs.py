@@ -39,9 +39,12 @@ INPUT_NAMES = (
 MAX_VALUE_BYTES = 48 * 1024  # https://docs.github.com/en/codespaces (secrets are limited to 48 KB)
 MAX_SECRETS_PER_ORG = 100  # GitHub keeps at most 100 Codespaces secrets per organization
 DEFAULT_API_URL = "https://api.github.com"
+QUOTE_LIMIT = 60  # characters of an input quoted back in a problem
+MAX_ID_DIGITS = 19  # GitHub IDs are int64; also keeps int() below Python's digit limit
 
 _SECRET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ORG_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+_HOST_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 _REPO_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
@@ -60,6 +63,12 @@ class Parsed:
     values: tuple[str, ...]
     notices: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+
+
+def _q(text: str) -> str:
+    """Quote user text in a message: short, one line, printable (a huge input stays small)."""
+    shown = "".join(char if char.isprintable() else "?" for char in text[:QUOTE_LIMIT])
+    return f"'{shown}…'" if len(text) > QUOTE_LIMIT else f"'{shown}'"
 
 
 def split_list(text: str) -> list[str]:
@@ -98,6 +107,9 @@ def parse(
         out.problem("token", "is required: pass a token with the admin:org scope from a secret.")
     elif any(char.isspace() for char in token):
         out.problem("token", "contains whitespace; pass the token alone.")
+    elif not (token.isascii() and token.isprintable()):
+        # HTTP headers are Latin-1 at most; GitHub tokens are plain ASCII.
+        out.problem("token", "contains characters a GitHub token never has; check the secret.")
     orgs = _parse_orgs(raw.get("org", ""), out)
     batch = bool(raw.get("secrets", ""))
     secrets = _parse_batch(raw, out) if batch else _parse_single(raw, workspace, out)
@@ -131,9 +143,9 @@ def _parse_orgs(text: str, out: _Collector) -> list[str]:
     seen: set[str] = set()
     for org in orgs:
         if not _ORG_LOGIN.fullmatch(org):
-            out.problem("org", f"'{org}' is not a valid organization login.")
+            out.problem("org", f"{_q(org)} is not a valid organization login.")
         elif org.lower() in seen:
-            out.problem("org", f"'{org}' is listed twice.")
+            out.problem("org", f"{_q(org)} is listed twice.")
         seen.add(org.lower())
     return orgs
 
@@ -142,12 +154,12 @@ def _check_name(name: str, input_name: str, out: _Collector) -> bool:
     if not _SECRET_NAME.fullmatch(name):
         out.problem(
             input_name,
-            f"'{name}' is not a valid secret name: use letters, digits and underscores, "
+            f"{_q(name)} is not a valid secret name: use letters, digits and underscores, "
             "not starting with a digit.",
         )
         return False
     if is_reserved_name(name):
-        out.problem(input_name, f"'{name}' starts with GITHUB_, a prefix GitHub reserves.")
+        out.problem(input_name, f"{_q(name)} starts with GITHUB_, a prefix GitHub reserves.")
         return False
     return True
 
@@ -197,32 +209,43 @@ def _parse_single(raw: Mapping[str, str], workspace: Path | None, out: _Collecto
 
 def _read_value_file(path_text: str, workspace: Path | None, out: _Collector) -> str | None:
     base = workspace or Path.cwd()
-    path = (base / path_text).resolve()
+    try:
+        path = (base / path_text).resolve()
+        path.stat(follow_symlinks=False)  # a NUL or unencodable name fails here, not later
+    except FileNotFoundError:
+        pass  # reported below, once confinement is checked
+    except OSError as exc:
+        out.problem("value-file", f"{_q(path_text)} cannot be read ({exc.strerror}).")
+        return None
+    except (RuntimeError, ValueError, UnicodeEncodeError):
+        # RuntimeError: a symlink loop on Python < 3.13; ValueError: a NUL in the path.
+        out.problem("value-file", f"{_q(path_text)} does not exist or is not a regular file.")
+        return None
     if workspace is not None and not path.is_relative_to(workspace.resolve()):
-        out.problem("value-file", f"'{path_text}' is outside the workspace; refusing to read it.")
+        out.problem("value-file", f"{_q(path_text)} is outside the workspace; refusing to read it.")
         return None
     try:
         if not path.is_file():
-            out.problem("value-file", f"'{path_text}' does not exist or is not a regular file.")
+            out.problem("value-file", f"{_q(path_text)} does not exist or is not a regular file.")
             return None
         size = path.stat().st_size
         if size > MAX_VALUE_BYTES:
             out.problem(
                 "value-file",
-                f"'{path_text}' is {size} bytes; GitHub accepts at most {MAX_VALUE_BYTES}.",
+                f"{_q(path_text)} is {size} bytes; GitHub accepts at most {MAX_VALUE_BYTES}.",
             )
             return None
         data = path.read_bytes()
     except OSError as exc:
-        out.problem("value-file", f"'{path_text}' cannot be read ({exc.strerror}).")
+        out.problem("value-file", f"{_q(path_text)} cannot be read ({exc.strerror}).")
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        out.problem("value-file", f"'{path_text}' is not UTF-8 text.")
+        out.problem("value-file", f"{_q(path_text)} is not UTF-8 text.")
         return None
     if not text:
-        out.problem("value-file", f"'{path_text}' is empty.")
+        out.problem("value-file", f"{_q(path_text)} is empty.")
         return None
     return text
 
@@ -239,21 +262,22 @@ def _parse_batch(raw: Mapping[str, str], out: _Collector) -> list[Secret]:
         out.problem("secrets", problem)
     chosen: dict[str, Secret] = {}
     for entry in parsed.entries:
+        # entry.label is the key for JSON, "the name on line N" for dotenv: a dotenv "key"
+        # may be a piece of a misquoted multi-line value, so it is never echoed.
         if entry.key.lower() == "github_token" or is_reserved_name(entry.key):
-            out.notices.append(f"Skipped {entry.key}: GitHub reserves this name.")
+            out.notices.append(f"Skipped {entry.label}: GitHub reserves the GITHUB_ prefix.")
             continue
         if not _SECRET_NAME.fullmatch(entry.key):
-            # The key is not echoed: with a misquoted value it may be a piece of the value.
             out.problem("secrets", f"{entry.where}: not a valid secret name (use A-Z, 0-9, _).")
             continue
         name = entry.key.upper()
         if name in chosen:
-            out.problem("secrets", f"{name} appears twice (names are not case-sensitive).")
+            out.problem("secrets", f"{entry.label} appears twice (names are not case-sensitive).")
             continue
         if not entry.value:
-            out.problem("secrets", f"{name} has an empty value.")
+            out.problem("secrets", f"{entry.label} has an empty value.")
             continue
-        if _check_value(entry.value, "secrets", f"the value of {name}", out):
+        if _check_value(entry.value, "secrets", f"the value of {entry.label}", out):
             chosen[name] = Secret(name, entry.value)
     selected = _apply_include(list(chosen.values()), raw.get("include", ""), out)
     if not parsed.problems and not selected:
@@ -283,7 +307,7 @@ def _parse_visibility(text: str, out: _Collector) -> Visibility | None:
     try:
         return Visibility(text)
     except ValueError:
-        out.problem("visibility", f"'{text}' is not one of all, private, selected (or empty).")
+        out.problem("visibility", f"{_q(text)} is not one of all, private, selected (or empty).")
         return None
 
 
@@ -305,17 +329,17 @@ def _parse_repositories(
         ref = _parse_repo_ref(entry)
         if ref is None:
             out.problem(
-                "repositories", f"'{entry}' is not a repository name, owner/name, or numeric ID."
+                "repositories", f"{_q(entry)} is not a repository name, owner/name, or numeric ID."
             )
         elif ref.owner is not None and ref.owner.lower() not in known_orgs:
             out.problem(
                 "repositories",
-                f"'{entry}' belongs to {ref.owner}, which is not an org being written to.",
+                f"{_q(entry)} belongs to {ref.owner}, which is not an org being written to.",
             )
         elif ref.id is not None and len(orgs) > 1:
             out.problem(
                 "repositories",
-                f"'{entry}': a numeric ID is ambiguous with several orgs; use owner/name.",
+                f"{_q(entry)}: a numeric ID is ambiguous with several orgs; use owner/name.",
             )
         else:
             refs.append(ref)
@@ -324,7 +348,9 @@ def _parse_repositories(
 
 def _parse_repo_ref(entry: str) -> RepoRef | None:
     if entry.isdecimal() and entry.isascii():
-        return RepoRef(entry, id=int(entry)) if int(entry) > 0 else None
+        if len(entry) > MAX_ID_DIGITS or not 0 < int(entry) < 2**63:
+            return None
+        return RepoRef(entry, id=int(entry))
     owner, slash, name = entry.rpartition("/")
     if slash and not _ORG_LOGIN.fullmatch(owner):
         return None
@@ -344,13 +370,23 @@ def _parse_api_url(text: str, out: _Collector) -> str:
     if parts.username or parts.password:
         out.problem("api-url", "must not contain credentials; pass the token as token.")
         return text
-    if not host or not port_ok or parts.query or parts.fragment:
-        out.problem("api-url", f"'{text}' is not an API root such as {DEFAULT_API_URL}.")
+    if not _valid_host(host) or not port_ok or parts.query or parts.fragment:
+        out.problem("api-url", f"{_q(text)} is not an API root such as {DEFAULT_API_URL}.")
     elif parts.scheme == "http" and not is_loopback(host):
-        out.problem("api-url", f"'{text}' is plain http; use https (http only for loopback).")
+        out.problem("api-url", f"{_q(text)} is plain http; use https (http only for loopback).")
     elif parts.scheme not in ("http", "https"):
-        out.problem("api-url", f"'{text}' must start with https://.")
+        out.problem("api-url", f"{_q(text)} must start with https://.")
     return text.rstrip("/")
+
+
+def _valid_host(host: str) -> bool:
+    """A DNS name of 1-63 character labels, or an IP address (what urllib3 will accept)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.split(".")
+        return bool(host) and len(host) <= 253 and all(_HOST_LABEL.fullmatch(x) for x in labels)
+    return True
 
 
 def is_loopback(host: str) -> bool:
@@ -369,7 +405,7 @@ def _parse_bool(input_name: str, text: str, out: _Collector) -> bool:
         return False
     if text in _TRUE:
         return True
-    out.problem(input_name, f"'{text}' is not a YAML 1.2 boolean (true/false).")
+    out.problem(input_name, f"{_q(text)} is not a YAML 1.2 boolean (true/false).")
     return False
 
 
@@ -377,8 +413,8 @@ def _parse_retry(text: str, out: _Collector) -> RetryPolicy:
     text = text.strip()
     if not text:
         return RetryPolicy()
-    if not (text.isdecimal() and text.isascii()) or int(text) > 3600:
-        out.problem("retry-wait-limit", f"'{text}' is not a whole number of seconds (0-3600).")
+    if not (text.isdecimal() and text.isascii()) or len(text) > 4 or int(text) > 3600:
+        out.problem("retry-wait-limit", f"{_q(text)} is not a whole number of seconds (0-3600).")
         return RetryPolicy()
     return RetryPolicy(max_total_wait=float(int(text)))
 

@@ -24,19 +24,30 @@ SUMMARY_TITLE = "### Codespaces organization secrets"
 # Lines shorter than this are not masked on their own (a whole value always is): masking
 # a lone brace or quote of a JSON or dotenv block would blank it out of every log line.
 MIN_MASKED_LINE = 4
+MAX_LISTED_PROBLEMS = 50
 
 
 def mask(values: Iterable[str]) -> None:
     """Register every value, and each line of a multi-line value, with the runner's masker."""
     for value in values:
-        if not value.strip():
-            continue
-        issue_command("add-mask", {}, value)
         lines = value.splitlines()
-        if len(lines) > 1:
-            for line in lines:
-                if len(line.strip()) >= MIN_MASKED_LINE:
-                    issue_command("add-mask", {}, line)
+        pieces = [value] + (
+            [x for x in lines if len(x.strip()) >= MIN_MASKED_LINE] if len(lines) > 1 else []
+        )
+        for piece in pieces:
+            # Text standard output cannot encode (a lone surrogate) cannot reach the log
+            # at all, so it cannot leak there; validation refuses it as a value.
+            if piece.strip() and _printable(piece):
+                issue_command("add-mask", {}, piece)
+
+
+def _printable(text: str) -> bool:
+    """Whether standard output can write ``text`` (in UTF-8 mode undecodable bytes can)."""
+    try:
+        text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def annotate(kind: str, message: str, title: str = "") -> None:
@@ -68,15 +79,23 @@ def debug(message: str) -> None:
 
 
 def input_problems(problems: Sequence[InputProblem], environ: Mapping[str, str]) -> None:
-    """Annotate each input problem, note them in the summary, and set failed outputs."""
-    for problem in problems:
+    """Annotate each input problem, note them in the summary, and set failed outputs.
+
+    At most ``MAX_LISTED_PROBLEMS`` are listed: a huge malformed input must not flood the
+    log or push the summary past GitHub's 1 MiB limit.
+    """
+    shown, hidden = problems[:MAX_LISTED_PROBLEMS], len(problems) - MAX_LISTED_PROBLEMS
+    for problem in shown:
         annotate("error", f"{problem.input}: {problem.message}", f"Invalid input: {problem.input}")
+    if hidden > 0:
+        annotate("error", f"... and {hidden} more input problem(s) like these.", "Invalid input")
     lines = [
         SUMMARY_TITLE,
         "",
         f"**Nothing was written**: {len(problems)} input problem(s).",
         "",
-        *(f"- `{p.input}`: {_cell(p.message)}" for p in problems),
+        *(f"- `{p.input}`: {_cell(p.message)}" for p in shown),
+        *([f"- … and {hidden} more."] if hidden > 0 else []),
     ]
     _append_summary(environ, lines)
     _set_outputs(environ, {"status": Status.FAILED.value, "results": "[]"})

@@ -135,6 +135,18 @@ class Transport:
                 fault = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
                 self._wait_or_give_up(None, fault, attempt, method, path, operation)
                 continue
+            except requests.RequestException as exc:
+                raise ApiError(
+                    f"Could not {operation}: the request could not be made ({type(exc).__name__}).",
+                    remedy="Check that api-url is the REST API root, e.g. https://api.github.com.",
+                ) from exc
+            except OSError as exc:
+                # requests reports an unreadable REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE this way.
+                raise ApiError(
+                    f"Could not {operation}: the CA certificate bundle cannot be read.",
+                    remedy="REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names a file that does not "
+                    "exist; point it at the CA's PEM file or unset it.",
+                ) from exc
             finally:
                 if method in WRITE_METHODS:
                     self.pacer.written(self.clock.monotonic())
