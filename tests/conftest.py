@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,7 +40,7 @@ def run_action(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> RunAction:
     """Run the action in-process with runner-style env, output and summary files."""
-    counter = iter(range(1000))
+    counter = itertools.count()
 
     def run(emu: Emulator | None = None, /, **inputs: str) -> ActionRun:
         defaults = {"token": ADMIN_TOKEN, "org": "octo-org"}

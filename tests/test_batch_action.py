@@ -64,7 +64,7 @@ def test_three_secrets_into_two_orgs_with_the_minimum_requests(
             ("octo-labs", "PUT", "secret"): 3,
         }
     )
-    assert "Skipped github_token" in run.commands("notice")[0]
+    assert "Skipped 'github_token'" in run.commands("notice")[0]
     assert "#### octo-org: 3 secret(s): 3 created" in run.summary
     assert "**Total**: 6 secret(s): 6 created." in run.summary
     assert run.outputs["key-id"] == ""

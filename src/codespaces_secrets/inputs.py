@@ -39,6 +39,8 @@ INPUT_NAMES = (
 MAX_VALUE_BYTES = 48 * 1024  # https://docs.github.com/en/codespaces (secrets are limited to 48 KB)
 MAX_SECRETS_PER_ORG = 100  # GitHub keeps at most 100 Codespaces secrets per organization
 DEFAULT_API_URL = "https://api.github.com"
+MAX_NAME_LENGTH = 255  # our bound (GitHub documents none): the name goes into the URL
+MAX_PATTERN_LENGTH = 255
 QUOTE_LIMIT = 60  # characters of an input quoted back in a problem
 MAX_ID_DIGITS = 19  # GitHub IDs are int64; also keeps int() below Python's digit limit
 
@@ -158,6 +160,9 @@ def _check_name(name: str, input_name: str, out: _Collector) -> bool:
             "not starting with a digit.",
         )
         return False
+    if len(name) > MAX_NAME_LENGTH:
+        out.problem(input_name, f"{_q(name)} is longer than {MAX_NAME_LENGTH} characters.")
+        return False
     if is_reserved_name(name):
         out.problem(input_name, f"{_q(name)} starts with GITHUB_, a prefix GitHub reserves.")
         return False
@@ -265,9 +270,9 @@ def _parse_batch(raw: Mapping[str, str], out: _Collector) -> list[Secret]:
         # entry.label is the key for JSON, "the name on line N" for dotenv: a dotenv "key"
         # may be a piece of a misquoted multi-line value, so it is never echoed.
         if entry.key.lower() == "github_token" or is_reserved_name(entry.key):
-            out.notices.append(f"Skipped {entry.label}: GitHub reserves the GITHUB_ prefix.")
+            out.notices.append(f"Skipped {_q(entry.label)}: GitHub reserves the GITHUB_ prefix.")
             continue
-        if not _SECRET_NAME.fullmatch(entry.key):
+        if not _SECRET_NAME.fullmatch(entry.key) or len(entry.key) > MAX_NAME_LENGTH:
             out.problem("secrets", f"{entry.where}: not a valid secret name (use A-Z, 0-9, _).")
             continue
         name = entry.key.upper()
@@ -294,6 +299,9 @@ def _apply_include(secrets: list[Secret], text: str, out: _Collector) -> list[Se
     patterns = [pattern.upper() for pattern in split_list(text)]
     if not patterns:
         return secrets
+    if any(len(pattern) > MAX_PATTERN_LENGTH for pattern in patterns):
+        out.problem("include", f"a pattern is longer than {MAX_PATTERN_LENGTH} characters.")
+        return []
     for pattern in patterns:
         if not any(fnmatchcase(secret.name, pattern) for secret in secrets):
             out.warnings.append(f"include pattern '{pattern}' matches no secret.")

@@ -179,7 +179,8 @@ def _append_summary(environ: Mapping[str, str], lines: list[str]) -> None:
     path = environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return
-    with open(path, "a", encoding="utf-8") as summary:
+    # "replace": text the runner could not have passed (invalid UTF-8) must not crash here.
+    with open(path, "a", encoding="utf-8", errors="replace") as summary:
         summary.write("\n".join(lines) + os.linesep)
 
 

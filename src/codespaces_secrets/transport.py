@@ -199,11 +199,12 @@ class Transport:
         wait = self._wait_for(response, attempt)
         budget = self.retry.max_total_wait - self.waited
         if attempt >= self.retry.max_attempts or wait > budget:
+            limited = response is not None and _is_rate_limited(response)
+            who = "GitHub asked to" if limited else "the next retry would"
             why = (
                 f"gave up after {attempt} attempt(s)"
                 if attempt >= self.retry.max_attempts
-                else f"GitHub asked to wait {wait:.0f}s, beyond the {budget:.0f}s of retry "
-                "time left"
+                else f"{who} wait {wait:.0f}s, beyond the {budget:.0f}s of retry time left"
             )
             status = response.status_code if response is not None else None
             github_message = _github_message(response) if response is not None else ""

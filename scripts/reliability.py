@@ -1,0 +1,972 @@
+"""`make reliability`: the real action against the emulator, with faults and hostile inputs.
+
+Every run calls ``codespaces_secrets.action.main`` in-process with a runner-like
+environment (INPUT_* variables, real output and summary files), against the bundled
+emulator over real HTTP. Four parts:
+
+  1  faults, survived: each kind of transient fault GitHub documents (5xx, 429 with
+     retry-after, 403 secondary and primary rate limits, dropped connections, slow answers,
+     read timeouts, a stale public key) injected into runs that must still succeed and store
+     exactly the values given. Waits are real.
+  2  retry bounds: faults that never clear, or ask for more waiting than retry-wait-limit
+     allows; each run must fail cleanly, on time, with a message that says why.
+  3  hostile inputs: the property-test strategies of tests/test_hostile.py drawn with a fixed
+     seed (plus direct ``inputs.parse`` calls with NUL and lone surrogates); waits go to a fake
+     clock and non-loopback hosts to a dead local proxy, so nothing leaves the machine.
+  4  the bugs found: each one's smallest input, to show whether it is still there.
+
+Every run is checked for leaks (a canary inside every value, the token, ciphertexts: only
+in ``::add-mask::`` lines, which come first), tracebacks, "Internal error" (the last-resort
+guard), unclear failures and requests the emulator refused as invalid. Inputs that hit a
+product bug pinned by a strict xfail test are run and reported apart; so is part 4, which
+reruns the smallest input of every product bug the hostile tests found.
+
+One table on stdout; every figure in build/reliability.json. Exit status 1 when anything
+leaked, crashed, or a fault that must be survived was not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import re
+import socket
+import sys
+import tempfile
+import time
+import traceback
+import types
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import cast
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from codespaces_secrets import transport
+from codespaces_secrets.action import main
+from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
+from codespaces_secrets.inputs import INPUT_NAMES, parse
+from codespaces_secrets.transport import Clock, Transport
+
+import test_hostile as hostile
+from actionrun import ActionRun, read_back, runner_env
+
+ROOT = Path(__file__).resolve().parent.parent
+JSON_OUT = ROOT / "build" / "reliability.json"
+CANARY = hostile.CANARY
+RETRYING = re.compile(r"retrying in ([0-9.]+)s")
+SECONDARY = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+)
+STALE_KEY = "Bad request - key_id is stale or unknown."
+KEY = "/orgs/*/codespaces/secrets/public-key"
+LIST = "/orgs/*/codespaces/secrets"
+PUT = "/orgs/*/codespaces/secrets/*"
+
+
+# -- running the action ------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    """One run of the action and what the checks found in it."""
+
+    exit_code: int
+    seconds: float
+    waits: list[float]
+    leaks: list[str] = field(default_factory=list)
+    tracebacks: int = 0
+    internal_errors: int = 0
+    unclear: int = 0
+    invalid_requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Runner:
+    """Runs the action in-process, each run in a fresh runner-like environment."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.count = 0
+
+    def run(
+        self,
+        emu: Emulator | None,
+        inputs: Mapping[str, str],
+        secret_values: Sequence[str],
+        injected: Sequence[int | None] = (),
+        *,
+        extra_env: Mapping[str, str] | None = None,
+        prepare: Callable[[Path], None] | None = None,
+    ) -> tuple[ActionRun, Checked]:
+        """One run; ``prepare`` may fill the workspace first."""
+        self.count += 1
+        defaults = {"token": ADMIN_TOKEN, "org": "octo-org"}
+        if emu is not None:
+            defaults["api-url"] = emu.url
+        workdir = self.workdir / f"run{self.count}"
+        env = runner_env(workdir, {**defaults, **inputs}, extra_env or {})
+        if prepare is not None:
+            prepare(Path(env["GITHUB_WORKSPACE"]))
+        saved = dict(os.environ)
+        # What the image's `python -X utf8` writes to: UTF-8 with surrogate escapes.
+        out, err = utf8_stream(), utf8_stream()
+        started = time.monotonic()
+        try:
+            os.environ.update(env)
+            with redirect_stdout(out), redirect_stderr(err):
+                code = main(dict(os.environ))
+        except BaseException:  # noqa: BLE001 - a crash is a figure here, not the end of the run
+            code = -1
+            err.write(traceback.format_exc())
+        finally:
+            seconds = time.monotonic() - started
+            os.environ.clear()
+            os.environ.update(saved)
+        stdout, stderr = (read_stream(stream) for stream in (out, err))
+        run = read_back(env, code, stdout, stderr)
+        token = {**defaults, **inputs}["token"]
+        return run, check(run, emu, [token, *secret_values], seconds, injected)
+
+
+def utf8_stream() -> io.TextIOWrapper:
+    """A stream like the image's stdout (``python -X utf8``): UTF-8, surrogate escapes."""
+    return io.TextIOWrapper(
+        io.BytesIO(), encoding="utf-8", errors="surrogateescape", newline="", write_through=True
+    )
+
+
+def read_stream(stream: io.TextIOWrapper) -> str:
+    """What the runner reads from the stream: UTF-8, undecodable bytes replaced."""
+    buffer = cast(io.BytesIO, stream.detach())
+    return buffer.getvalue().decode("utf-8", errors="replace")
+
+
+def check(
+    run: ActionRun,
+    emu: Emulator | None,
+    values: Sequence[str],
+    seconds: float,
+    injected: Sequence[int | None] = (),
+) -> Checked:
+    """Everything the reliability figures count about one run.
+
+    ``injected``: the statuses of the injected answers (None: dropped); only those may
+    come on top of the answers hostile input can explain (200, 201, 204, 401, 403, 404).
+    """
+    waits = [float(m) for m in RETRYING.findall(run.stdout)]
+    found = Checked(run.exit_code, seconds, waits)
+    found.errors = run.commands("error")
+    found.warnings = run.commands("warning")
+    if run.exit_code not in (0, 1) or "Traceback" in run.log:
+        found.tracebacks = 1
+    if "Internal error" in run.stdout:
+        found.internal_errors = 1
+    if run.exit_code == 1 and not found.errors:
+        found.unclear = 1
+    try:
+        rest = hostile.check_masking(run, [v for v in values if v])
+    except AssertionError as exc:
+        found.leaks.append(str(exc).splitlines()[0][:200])
+        rest = ""
+    if emu is not None and not injected:
+        try:
+            hostile.check_requests(run, emu, rest)
+        except AssertionError as exc:
+            found.invalid_requests.append(str(exc).splitlines()[0][:200])
+    elif emu is not None:
+        left = Counter(injected)
+        for request in emu.requests:
+            if request.status in hostile.ALLOWED_STATUSES:
+                continue
+            if left[request.status] > 0:
+                left[request.status] -= 1
+                continue
+            found.invalid_requests.append(f"{request.method} {request.path} -> {request.status}")
+    return found
+
+
+def stored_exactly(emu: Emulator, orgs: Sequence[str], secrets: Mapping[str, str]) -> bool:
+    """Whether every org holds every secret with exactly the value given."""
+    for org in orgs:
+        for name, value in secrets.items():
+            stored = emu.secret(org, name)
+            if stored is None or stored.value != value:
+                return False
+    return True
+
+
+@contextmanager
+def read_timeout(seconds: float) -> Iterator[None]:
+    """Lower the action's 30 s read timeout for one run, so a timeout costs seconds."""
+    defaults = cast(types.FunctionType, Transport.__init__).__kwdefaults__
+    if defaults is None:
+        raise RuntimeError("Transport's keyword defaults have changed; update read_timeout")
+    saved = defaults["timeout"]
+    defaults["timeout"] = (saved[0], seconds)
+    try:
+        yield
+    finally:
+        defaults["timeout"] = saved
+
+
+# -- part 1: faults that must be survived --------------------------------------------------
+
+
+@dataclass
+class FaultRow:
+    """One kind of fault: how often it was injected, answered, and survived."""
+
+    kind: str
+    injected: int = 0
+    served: int = 0
+    runs: int = 0
+    survived_runs: int = 0
+    longest_wait: float = 0.0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+
+# Injects faults; returns the status of each injected answer (None: a dropped connection).
+Setup = Callable[[Emulator], list[int | None]]
+
+
+def answer_of(options: Mapping[str, object]) -> int | None:
+    """The status an injected fault answers with (None when it drops the connection)."""
+    status = options.get("status", 502)
+    return None if options.get("drop") else cast(int, status)
+
+
+def inject(*faults: tuple[str, str, dict[str, object]]) -> Setup:
+    """A setup injecting each (method, glob, options) once."""
+
+    def setup(emu: Emulator) -> list[int | None]:
+        for method, glob, options in faults:
+            emu.inject(method, glob, **options)  # type: ignore[arg-type]
+        return [answer_of(options) for _, _, options in faults]
+
+    return setup
+
+
+def status_faults(status: int) -> Setup:
+    """One fault on each endpoint a run calls: key, listing, write."""
+    return inject(
+        ("GET", KEY, {"status": status}),
+        ("GET", LIST, {"status": status}),
+        ("PUT", PUT, {"status": status}),
+    )
+
+
+def secondary_limit(emu: Emulator) -> list[int | None]:
+    emu.set_secondary_limit(writes_per_minute=2, retry_after=1)
+    return [403, 403]  # 6 writes at 2 a minute: the 3rd and the 5th are refused once each
+
+
+def primary_limit(emu: Emulator) -> list[int | None]:
+    emu.set_primary_limit(remaining=2, reset_in=1.5)
+    return [403]  # the 3rd request finds the budget spent and waits for the reset
+
+
+def slow_answers(emu: Emulator) -> list[int | None]:
+    emu.latency = 0.4
+    return []  # counted from the requests answered
+
+
+def storm(seed: int) -> Setup:
+    """Faults of random kinds on every endpoint at once, at most 2 per request."""
+
+    def setup(emu: Emulator) -> list[int | None]:
+        rng = random.Random(seed)  # noqa: S311 - a reproducible choice, not a secret
+        kinds: list[dict[str, object]] = [
+            {"status": 500},
+            {"status": 502},
+            {"status": 503},
+            {"status": 504},
+            {"status": 429, "headers": {"retry-after": "1"}},
+            {"status": 403, "headers": {"retry-after": "1"}, "body": {"message": SECONDARY}},
+            {"drop": True},
+        ]
+        targets = [
+            ("GET", KEY, 1),
+            ("GET", LIST, 1),
+            ("PUT", "/orgs/octo-org/codespaces/secrets/*", 2),
+            ("PUT", "/orgs/octo-labs/codespaces/secrets/*", 2),
+        ]
+        answers = []
+        for method, glob, count in targets:
+            for options in rng.sample(kinds, count):
+                emu.inject(method, glob, **options)  # type: ignore[arg-type]
+                answers.append(answer_of(options))
+        return answers
+
+    return setup
+
+
+@dataclass(frozen=True)
+class FaultCase:
+    """One run with faults that the action must survive."""
+
+    kind: str
+    setup: Setup
+    secrets: Mapping[str, str]
+    orgs: tuple[str, ...] = ("octo-org",)
+    timeout: float | None = None
+
+
+def values(count: int, tag: str) -> dict[str, str]:
+    """Secret values with the canary on every line and characters that need escaping."""
+    return {
+        f"R_{tag}_{i}": f"{CANARY}-{tag}-{i} %0A ::x::\n{CANARY} ünï 🔑 line two\n"
+        for i in range(count)
+    }
+
+
+FAULT_CASES = (
+    FaultCase("HTTP 500", status_faults(500), values(1, "500")),
+    FaultCase("HTTP 502", status_faults(502), values(1, "502")),
+    FaultCase("HTTP 503", status_faults(503), values(1, "503")),
+    FaultCase("HTTP 504", status_faults(504), values(1, "504")),
+    FaultCase(
+        "429 + retry-after: 1",
+        inject(
+            ("GET", KEY, {"status": 429, "headers": {"retry-after": "1"}}),
+            ("PUT", PUT, {"status": 429, "headers": {"retry-after": "1"}}),
+        ),
+        values(1, "429"),
+    ),
+    FaultCase("403 secondary limit (retry-after: 1)", secondary_limit, values(6, "SEC")),
+    FaultCase(
+        "403 secondary limit, injected",
+        inject(
+            (
+                "PUT",
+                PUT,
+                {"status": 403, "headers": {"retry-after": "1"}, "body": {"message": SECONDARY}},
+            ),
+        ),
+        values(1, "SECI"),
+    ),
+    FaultCase("403 primary limit (remaining 0 + reset)", primary_limit, values(1, "PRI")),
+    FaultCase(
+        "dropped connection",
+        inject(
+            ("GET", KEY, {"drop": True}),
+            ("GET", LIST, {"drop": True}),
+            ("PUT", PUT, {"drop": True}),
+        ),
+        values(1, "DROP"),
+    ),
+    FaultCase("slow answers (0.4 s each)", slow_answers, values(2, "SLOW")),
+    FaultCase(
+        "read timeout (timeout lowered to 1 s)",
+        inject(("PUT", PUT, {"delay": 2.0})),
+        values(1, "TIME"),
+        timeout=1.0,
+    ),
+    FaultCase(
+        "422 stale public key",
+        inject(("PUT", PUT, {"status": 422, "body": {"message": STALE_KEY}})),
+        values(2, "KEY"),
+    ),
+    FaultCase("storm: mixed faults, 2 orgs", storm(7), values(4, "STA"), ("octo-org", "octo-labs")),
+    FaultCase(
+        "storm: mixed faults, 2 orgs", storm(11), values(4, "STB"), ("octo-org", "octo-labs")
+    ),
+)
+
+
+def served_faults(case: FaultCase, emu: Emulator, checked: Checked, injected: int) -> int:
+    """How many injected faults the action actually met, from its own log or the record."""
+    if case.setup is slow_answers:
+        return len(emu.requests)
+    if "stale" in case.kind:
+        return sum("public key changed" in w for w in checked.warnings)
+    return min(injected, len(checked.waits)) if injected else len(checked.waits)
+
+
+def run_fault_cases(runner: Runner) -> list[FaultRow]:
+    rows: dict[str, FaultRow] = {}
+    for case in FAULT_CASES:
+        row = rows.setdefault(case.kind, FaultRow(case.kind))
+        with Emulator() as emu:
+            answers = case.setup(emu)
+            injected = len(answers)
+            inputs = {"org": ", ".join(case.orgs), "secrets": json.dumps(dict(case.secrets))}
+            secrets = list(case.secrets.values())
+            if case.timeout is not None:
+                with read_timeout(case.timeout):
+                    run, checked = runner.run(emu, inputs, secrets, answers)
+            else:
+                run, checked = runner.run(emu, inputs, secrets, answers)
+            served = served_faults(case, emu, checked, injected)
+            stored = stored_exactly(emu, case.orgs, case.secrets)
+        row.runs += 1
+        row.injected += injected or served
+        row.served += served
+        row.longest_wait = max([row.longest_wait, *checked.waits])
+        row.seconds = max(row.seconds, checked.seconds)
+        problems = run_problems(checked)
+        if run.exit_code != 0:
+            problems.append(f"exit {run.exit_code}: {' | '.join(checked.errors)[:300]}")
+        if not stored:
+            problems.append("not every value was stored exactly")
+        if injected and served < injected:
+            problems.append(f"only {served} of {injected} injected faults were met")
+        row.problems += problems
+        row.survived_runs += not problems
+    return list(rows.values())
+
+
+def run_problems(checked: Checked) -> list[str]:
+    """What is wrong with a run whatever it was meant to do."""
+    problems = [f"leak: {leak}" for leak in checked.leaks]
+    problems += [f"invalid request: {bad}" for bad in checked.invalid_requests]
+    if checked.tracebacks:
+        problems.append("traceback")
+    if checked.internal_errors:
+        problems.append("Internal error")
+    if checked.unclear:
+        problems.append("failed without saying why")
+    return problems
+
+
+# -- part 2: retry bounds ----------------------------------------------------------------
+
+
+@dataclass
+class BoundRow:
+    """A fault that never clears: the run must fail cleanly within its bound."""
+
+    scenario: str
+    expected: str
+    bound_seconds: float
+    exit_code: int = 0
+    seconds: float = 0.0
+    longest_wait: float = 0.0
+    waits: int = 0
+    message: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def run_bounds(runner: Runner) -> list[BoundRow]:
+    rows = []
+    always_502 = BoundRow(
+        "PUT always 502 (octo-labs); octo-org fine",
+        "gave up after 5 attempt(s)",
+        # four jittered backoffs (at most 1+2+4+8 s) plus the requests themselves
+        bound_seconds=15.0 + 5.0,
+    )
+    with Emulator() as emu:
+        emu.inject("PUT", "/orgs/octo-labs/codespaces/secrets/*", status=502, times=10)
+        secrets = values(1, "BOUND")
+        inputs = {"org": "octo-org, octo-labs", "secrets": json.dumps(secrets)}
+        run, checked = runner.run(emu, inputs, list(secrets.values()), [502] * 10)
+        results = json.loads(run.outputs.get("results", "[]"))
+        partial = [r["status"] for r in results] == ["created", "failed"]
+        fill(always_502, checked, extra=[] if partial else ["results do not show the partial"])
+        rows.append(always_502)
+    for scenario, headers, limit, expected, bound in (
+        (
+            "429 retry-after: 120 > retry-wait-limit 10",
+            {"retry-after": "120"},
+            "10",
+            "GitHub asked to wait 120s, beyond the 10s",
+            1.0,
+        ),
+        (
+            "429, no retry-after: GitHub's 60 s minimum > 10",
+            {},
+            "10",
+            "GitHub asked to wait 60s, beyond the 10s",
+            1.0,
+        ),
+        (
+            "429 retry-after: 1, forever; retry-wait-limit 2",
+            {"retry-after": "1"},
+            "2",
+            "GitHub asked to wait 1s, beyond the 0s",
+            3.5,
+        ),
+        (
+            "403 primary limit, reset in 1 h > 300 s default",
+            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) + 3600)},
+            "",
+            "beyond the 300s of retry time left",
+            1.0,
+        ),
+    ):
+        row = BoundRow(scenario, expected, bound)
+        with Emulator() as emu:
+            status = 429 if "429" in scenario else 403
+            emu.inject("PUT", PUT, status=status, headers=headers, times=10)
+            value = f"{CANARY} bound"
+            inputs = {"name": "BOUND", "value": value, "retry-wait-limit": limit}
+            _, checked = runner.run(emu, inputs, [value], [status] * 10)
+            fill(row, checked)
+        rows.append(row)
+    return rows
+
+
+def fill(row: BoundRow, checked: Checked, extra: Sequence[str] = ()) -> None:
+    row.exit_code = checked.exit_code
+    row.seconds = checked.seconds
+    row.waits = len(checked.waits)
+    row.longest_wait = max(checked.waits, default=0.0)
+    row.message = " | ".join(checked.errors)[:400]
+    row.problems = run_problems(checked) + list(extra)
+    if checked.exit_code != 1:
+        row.problems.append(f"exit {checked.exit_code}, expected 1")
+    if row.expected not in row.message:
+        row.problems.append(f"message lacks {row.expected!r}")
+    if checked.seconds > row.bound_seconds:
+        row.problems.append(f"took {checked.seconds:.1f}s > {row.bound_seconds:.1f}s")
+
+
+# -- part 3: hostile inputs --------------------------------------------------------------
+
+
+@dataclass
+class HostileFigures:
+    """Hostile inputs tried and what they caused."""
+
+    runs: int = 0
+    exit_0: int = 0
+    exit_1: int = 0
+    requests: int = 0
+    parse_calls: int = 0
+    parse_exceptions: list[str] = field(default_factory=list)
+    known_bug_runs: dict[str, int] = field(default_factory=dict)
+    known_bug_reproduced: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    leaks: int = 0
+    tracebacks: int = 0
+    internal_errors: int = 0
+    invalid_requests: int = 0
+    unclear: int = 0
+    seconds: float = 0.0
+    slowest_run: float = 0.0
+
+
+@dataclass
+class FakeSleep:
+    """Waits recorded instead of slept."""
+
+    total: float = 0.0
+
+    def __call__(self, seconds: float) -> None:
+        self.total += seconds
+
+
+@contextmanager
+def offline_and_instant() -> Iterator[FakeSleep]:
+    """Non-loopback hosts through a dead proxy, and retry waits on a fake clock."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    saved_env = dict(os.environ)
+    saved_clock = transport.Clock
+    sleep = FakeSleep()
+    clock = Clock(sleep=sleep)
+    for name in hostile.PROXY_NAMES:
+        value = "127.0.0.1,localhost,::1" if name == "NO_PROXY" else dead
+        os.environ[name] = os.environ[name.lower()] = value
+    transport.Clock = lambda: clock  # type: ignore[assignment,misc]
+    try:
+        yield sleep
+    finally:
+        transport.Clock = saved_clock  # type: ignore[misc]
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+def run_hostile(runner: Runner, count: int, parse_count: int) -> HostileFigures:
+    figures = HostileFigures()
+    started = time.monotonic()
+    quiet = settings(
+        max_examples=count,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+
+    @quiet
+    @given(inputs=hostile.action_inputs())
+    def one_run(inputs: dict[str, str]) -> None:
+        with Emulator() as emu:
+            web = emu.repo_id("octo-org", "web")
+            emu.set_secret("octo-org", "A", "old", visibility="selected", repository_ids=[web])
+            resolved = hostile.resolve(inputs, emu)
+            if hostile.marked_plain_input(resolved):
+                return
+            known = hostile._known_bug(resolved)  # the tests' own list
+            values_ = hostile.canary_values(resolved)
+            run, checked = runner.run(emu, resolved, values_)
+            record_hostile(figures, run, checked, known, len(emu.requests))
+
+    @settings(quiet, max_examples=parse_count)
+    @given(
+        raw=st.fixed_dictionaries(
+            {name: st.one_of(hostile.any_text, hostile.nasty) for name in INPUT_NAMES}
+        )
+    )
+    def one_parse(raw: dict[str, str]) -> None:
+        figures.parse_calls += 1
+        known = hostile._known_bug(raw)
+        try:
+            with tempfile.TemporaryDirectory() as workspace:
+                parse(raw, workspace=Path(workspace))
+        except Exception as exc:  # noqa: BLE001 - counted, not raised
+            if known:
+                count_known(figures, known, reproduced=True)
+            else:
+                figures.parse_exceptions.append(f"{type(exc).__name__}: {raw!r}"[:300])
+            return
+
+    with offline_and_instant():
+        one_run()
+        one_parse()
+    figures.seconds = time.monotonic() - started
+    return figures
+
+
+def count_known(figures: HostileFigures, known: str, *, reproduced: bool) -> None:
+    figures.known_bug_runs[known] = figures.known_bug_runs.get(known, 0) + 1
+    if reproduced:
+        figures.known_bug_reproduced[known] = figures.known_bug_reproduced.get(known, 0) + 1
+
+
+def record_hostile(
+    figures: HostileFigures, run: ActionRun, checked: Checked, known: str, requests: int
+) -> None:
+    figures.runs += 1
+    figures.slowest_run = max(figures.slowest_run, checked.seconds)
+    figures.requests += requests
+    if known:
+        reproduced = bool(checked.internal_errors or checked.leaks or checked.tracebacks)
+        count_known(figures, known, reproduced=reproduced)
+        return
+    figures.exit_0 += run.exit_code == 0
+    figures.exit_1 += run.exit_code == 1
+    figures.leaks += len(checked.leaks)
+    figures.tracebacks += checked.tracebacks
+    figures.internal_errors += checked.internal_errors
+    figures.invalid_requests += len(checked.invalid_requests)
+    figures.unclear += checked.unclear
+    problems = run_problems(checked)
+    if problems:
+        figures.problems.append(f"{'; '.join(problems)[:300]}")
+
+
+# -- part 4: the product bugs found ----------------------------------------------------------
+
+
+@dataclass
+class KnownRow:
+    """A product bug the hostile tests found (now a regression test or a strict xfail)."""
+
+    bug: str
+    test: str
+    reproduced: bool = False
+    observed: str = ""
+
+
+def loop_link(workspace: Path) -> None:
+    (workspace / "loop").symlink_to("loop")
+
+
+def run_known_bugs(runner: Runner) -> list[KnownRow]:
+    """Each bug's smallest input, run for real; 'reproduced' when it still misbehaves."""
+    value = f"{CANARY} value"
+    huge = "N" * (3 * 1024 * 1024)
+    cases: list[tuple[str, str, dict[str, str], dict[str, object]]] = [
+        ("token beyond Latin-1", "test_token_beyond_latin1", {"token": f"ghp_{CANARY}🔑"}, {}),
+        (
+            "api-url requests cannot use",
+            "test_api_url_requests_cannot_use",
+            {"api-url": "https://a..b.invalid", "retry-wait-limit": "0"},
+            {"no_emulator": True},
+        ),
+        (
+            "huge number: repositories",
+            "test_huge_decimal_is_an_input_problem",
+            {"repositories": "9" * 5000},
+            {},
+        ),
+        (
+            "huge number: retry-wait-limit",
+            "test_huge_decimal_is_an_input_problem",
+            {"retry-wait-limit": "9" * 5000},
+            {},
+        ),
+        (
+            "lone surrogate from a JSON escape",
+            "test_lone_surrogate_from_json_is_an_input_problem",
+            {"name": "", "value": "", "secrets": '{"A": "' + CANARY + '\\ud800"}'},
+            {},
+        ),
+        (
+            "lone surrogate in a reserved JSON key",
+            "test_lone_surrogate_in_a_reserved_json_key",
+            {"name": "", "value": "", "secrets": '{"GITHUB_\\ud800": "x", "A": "y"}'},
+            {},
+        ),
+        (
+            "dotenv key from a misquoted value echoed (leak)",
+            "test_dotenv_key_from_a_value_is_not_echoed",
+            {"name": "", "value": "", "secrets": f"KEY=-----BEGIN\nMIIEv{CANARY}=\n-----END\n"},
+            {},
+        ),
+        (
+            "dotenv first-line whitespace dropped",
+            "test_dotenv_first_line_whitespace",
+            {"name": "", "value": "", "secrets": f'A="{CANARY} \t\nsecond"'},
+            {"stored": ("A", f"{CANARY} \t\nsecond")},
+        ),
+        (
+            "missing CA bundle file",
+            "test_missing_ca_bundle_is_explained",
+            {},
+            {"env": {"REQUESTS_CA_BUNDLE": "/nonexistent/ca.pem"}, "tls": True},
+        ),
+        (
+            "summary over 1 MiB: invalid name",
+            "test_huge_input_keeps_the_summary_small",
+            {"name": huge + "-"},
+            {},
+        ),
+        (
+            "summary over 1 MiB: valid name",
+            "test_huge_valid_name_keeps_the_summary_small",
+            {"name": huge},
+            {},
+        ),
+    ]
+    if sys.version_info < (3, 13):
+        cases.append(
+            (
+                "value-file symlink loop (Python < 3.13)",
+                "test_value_file_symlink_loop",
+                {"value": "", "value-file": "loop"},
+                {"prepare": loop_link},
+            )
+        )
+    rows = []
+    for bug, test, inputs, how in cases:
+        with Emulator(tls=bool(how.get("tls"))) as emu:
+            given_ = {"name": "A", "value": value, **inputs}
+            run, checked = runner.run(
+                None if how.get("no_emulator") else emu,
+                given_,
+                [given_["value"], given_.get("secrets", ""), given_.get("token", "")],
+                extra_env=cast(dict[str, str], how.get("env", {})),
+                prepare=cast(Callable[[Path], None] | None, how.get("prepare")),
+            )
+            row = KnownRow(bug, test)
+            symptoms = run_problems(checked)
+            stored = cast(tuple[str, str] | None, how.get("stored"))
+            if stored is not None:
+                kept = emu.secret("octo-org", stored[0])
+                if kept is None or kept.value != stored[1]:
+                    symptoms.append("value stored changed")
+            if len(run.summary.encode("utf-8")) > hostile.SUMMARY_LIMIT:
+                symptoms.append(f"summary {len(run.summary.encode()) // 1024} KiB")
+        row.reproduced = bool(symptoms)
+        row.observed = "; ".join(symptoms)[:160] or "fixed"
+        rows.append(row)
+    return rows
+
+
+# -- report ------------------------------------------------------------------------------
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> str:
+    """A plain text table; ``align`` has an 'l' or 'r' per column (default: first left)."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    align = align or "l" + "r" * (len(headers) - 1)
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if a == "l" else c.rjust(w)
+            for c, w, a in zip(cells, widths, align, strict=True)
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def report(
+    faults: list[FaultRow],
+    bounds: list[BoundRow],
+    hostile_: HostileFigures,
+    known_bugs: list[KnownRow],
+    seconds: float,
+) -> tuple[str, dict[str, object]]:
+    fault_table = table(
+        ["fault kind", "injected", "met", "runs survived", "longest wait", "run time"],
+        [
+            [
+                r.kind,
+                str(r.injected),
+                str(r.served),
+                f"{r.survived_runs}/{r.runs}",
+                f"{r.longest_wait:.1f} s",
+                f"{r.seconds:.1f} s",
+            ]
+            for r in faults
+        ],
+    )
+    bound_table = table(
+        ["retry bound", "exit", "waits", "longest wait", "run time", "bound", "clean"],
+        [
+            [
+                r.scenario,
+                str(r.exit_code),
+                str(r.waits),
+                f"{r.longest_wait:.1f} s",
+                f"{r.seconds:.2f} s",
+                f"{r.bound_seconds:.1f} s",
+                "yes" if not r.problems else "NO",
+            ]
+            for r in bounds
+        ],
+    )
+    problems = [p for r in faults for p in r.problems] + [p for r in bounds for p in r.problems]
+    leaks = hostile_.leaks + sum(p.startswith("leak") for p in problems)
+    tracebacks = hostile_.tracebacks + problems.count("traceback")
+    internal = hostile_.internal_errors + problems.count("Internal error")
+    unsurvived = sum(r.runs - r.survived_runs for r in faults)
+    unclean_bounds = sum(bool(r.problems) for r in bounds)
+    longest = max([r.longest_wait for r in faults] + [r.longest_wait for r in bounds])
+    worst = max(bounds, key=lambda r: r.seconds)
+    hit = ", ".join(f"{kind} {n}" for kind, n in sorted(hostile_.known_bug_runs.items()))
+    known_table = table(
+        ["product bug", "still there", "observed", "test (tests/test_hostile.py)"],
+        [[r.bug, "yes" if r.reproduced else "no", r.observed, r.test] for r in known_bugs],
+        align="lrll",
+    )
+    totals = table(
+        ["figure", "value"],
+        [
+            ["faults injected", str(sum(r.injected for r in faults))],
+            ["faults met by the action", str(sum(r.served for r in faults))],
+            [
+                "fault runs survived",
+                f"{sum(r.survived_runs for r in faults)}/{sum(r.runs for r in faults)}",
+            ],
+            ["unsurvived faults (must be 0)", str(unsurvived)],
+            ["retry bounds failing cleanly", f"{len(bounds) - unclean_bounds}/{len(bounds)}"],
+            [
+                "hostile inputs: action runs",
+                f"{hostile_.runs} (exit 0: {hostile_.exit_0}, exit 1: {hostile_.exit_1}; "
+                f"{hostile_.requests} requests)",
+            ],
+            [
+                "hostile inputs: parse calls",
+                f"{hostile_.parse_calls} (exceptions: {len(hostile_.parse_exceptions)})",
+            ],
+            ["hostile inputs on a known bug (not counted)", hit or "none"],
+            [
+                "product bugs found that are still there",
+                f"{sum(r.reproduced for r in known_bugs)} of {len(known_bugs)}",
+            ],
+            ["leaks found (must be 0)", str(leaks)],
+            ["tracebacks (must be 0)", str(tracebacks)],
+            ["Internal error (must be 0)", str(internal)],
+            ["requests refused as invalid (must be 0)", str(hostile_.invalid_requests)],
+            ["failures without a reason (must be 0)", str(hostile_.unclear)],
+            ["longest single wait", f"{longest:.1f} s"],
+            ["worst-case run at a retry bound", f"{worst.seconds:.1f} s ({worst.scenario})"],
+            ["slowest hostile run", f"{hostile_.slowest_run:.2f} s"],
+            ["total time", f"{seconds:.0f} s"],
+        ],
+        align="ll",
+    )
+    text = "\n\n".join(
+        [
+            "Faults that must be survived (real waits, real HTTP to the emulator)",
+            fault_table,
+            "Retry bounds: faults that never clear must fail cleanly and on time",
+            bound_table,
+            "Product bugs the hostile tests found (regression check; not counted above)",
+            known_table,
+            "Totals",
+            totals,
+        ]
+    )
+    failed = bool(
+        leaks
+        or tracebacks
+        or internal
+        or unsurvived
+        or unclean_bounds
+        or hostile_.invalid_requests
+        or hostile_.unclear
+        or hostile_.parse_exceptions
+    )
+    figures: dict[str, object] = {
+        "passed": not failed,
+        "faults": [asdict(r) for r in faults],
+        "bounds": [asdict(r) for r in bounds],
+        "hostile": asdict(hostile_),
+        "known_bugs": [asdict(r) for r in known_bugs],
+        "totals": {
+            "faults_injected": sum(r.injected for r in faults),
+            "faults_met": sum(r.served for r in faults),
+            "unsurvived_faults": unsurvived,
+            "unclean_bounds": unclean_bounds,
+            "leaks": leaks,
+            "tracebacks": tracebacks,
+            "internal_errors": internal,
+            "invalid_requests": hostile_.invalid_requests,
+            "unclear_failures": hostile_.unclear,
+            "longest_wait_seconds": longest,
+            "worst_case_bound_seconds": worst.seconds,
+            "seconds": seconds,
+        },
+    }
+    return text, figures
+
+
+def main_(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--hostile", type=int, default=300, help="hostile action runs")
+    parser.add_argument("--parse", type=int, default=1500, help="hostile inputs.parse calls")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
+        runner = Runner(Path(tmp))
+        faults = run_fault_cases(runner)
+        bounds = run_bounds(runner)
+        hostile_ = run_hostile(runner, args.hostile, args.parse)
+        known_bugs = run_known_bugs(runner)
+    text, figures = report(faults, bounds, hostile_, known_bugs, time.monotonic() - started)
+    print(text)
+    problems = [
+        *(f"{r.kind}: {p}" for r in faults for p in r.problems),
+        *(f"{r.scenario}: {p}" for r in bounds for p in r.problems),
+        *hostile_.problems,
+        *hostile_.parse_exceptions,
+    ]
+    if problems:
+        print("\nProblems:")
+        for problem in problems[:30]:
+            print(f"  - {problem}")
+    JSON_OUT.parent.mkdir(exist_ok=True)
+    JSON_OUT.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(f"\nFigures: {JSON_OUT.relative_to(ROOT)}")
+    return 0 if figures["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main_())
