@@ -1,14 +1,14 @@
 """One error hierarchy for everything the action reports instead of a traceback.
 
 Every error carries a message that names what was being done and a remedy that says
-what the user can do about it. Exactly one place (``report``) turns them into
+what the user can do about it. Input problems are not exceptions: validation collects
+them all (``InputProblem``) so that they are reported together. Exactly one place (``report``) turns them into
 annotations, a summary note and an exit code; nothing below it calls ``sys.exit``.
 No error text ever contains a secret value, a token or a ciphertext.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -32,17 +32,6 @@ class InputProblem:
 
     input: str
     message: str
-
-
-class InputError(ActionError):
-    """One or more inputs are invalid; raised before any network call."""
-
-    title = "Invalid input"
-
-    def __init__(self, problems: Sequence[InputProblem]) -> None:
-        self.problems = tuple(problems)
-        lines = "; ".join(f"{p.input}: {p.message}" for p in self.problems)
-        super().__init__(f"{len(self.problems)} input problem(s): {lines}")
 
 
 class ApiError(ActionError):
