@@ -2,8 +2,9 @@
 
 Every error carries a message that names what was being done and a remedy that says
 what the user can do about it. Input problems are not exceptions: validation collects
-them all (``InputProblem``) so that they are reported together. Exactly one place (``report``) turns them into
-annotations, a summary note and an exit code; nothing below it calls ``sys.exit``.
+them all (``InputProblem``) so that they are reported together. Exactly one place
+(``action``, through ``report``) turns errors into annotations, a summary note and an
+exit code; nothing below it calls ``sys.exit``.
 No error text ever contains a secret value, a token or a ciphertext.
 """
 
