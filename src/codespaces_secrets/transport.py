@@ -281,7 +281,7 @@ def _api_error(response: requests.Response, operation: str, not_found: str) -> A
     github_message = _github_message(response)
     status = response.status_code
     cls = KeyRejectedError if status == 422 and "key_id" in github_message else ApiError
-    quoted = f" GitHub says: {github_message}" if github_message else ""
+    quoted = f' GitHub says: "{github_message.rstrip(".")}".' if github_message else ""
     return cls(
         f"Could not {operation}: HTTP {status}.{quoted}",
         remedy=remedy_for(status, response.headers, github_message, not_found),
