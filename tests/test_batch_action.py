@@ -154,3 +154,21 @@ def test_dotenv_block_with_a_multiline_value(emulator: Emulator, run_action: Run
     assert cert is not None
     assert cert.value == "-----BEGIN-----\nabc\n-----END-----"
     assert emulator.secret("octo-org", "HOST") is None
+
+
+def test_a_wrong_repository_in_one_org_writes_nowhere(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    run = run_action(
+        emulator, org="octo-org, octo-labs", secrets="A=1", repositories="web, octo-labs/nope"
+    )
+    assert run.exit_code == 1
+    assert [r for r in emulator.requests if r.method == "PUT"] == []
+    (error,) = run.commands("error")
+    assert "not found in octo-labs: octo-labs/nope" in error
+    results = json.loads(run.outputs["results"])
+    assert [(r["org"], r["status"]) for r in results] == [
+        ("octo-org", "failed"),
+        ("octo-labs", "failed"),
+    ]
+    assert "not attempted" in results[0]["error"]
