@@ -70,7 +70,8 @@ def plan_org(org: str, config: Config, github: GitHub, warn: Callable[[str], Non
     writes = []
     for secret in config.secrets:
         found = existing.get(secret.name) if existing is not None else None
-        writes.append(_decide(org, secret, config, bool(refs), resolved, found, existing, github))
+        listed = existing is not None
+        writes.append(_decide(org, secret, config, bool(refs), resolved, found, listed, github))
     return OrgPlan(org, key, tuple(writes))
 
 
@@ -81,10 +82,10 @@ def _decide(
     has_refs: bool,
     resolved: dict[int, str],
     found: ExistingSecret | None,
-    existing: dict[str, ExistingSecret] | None,
+    listed: bool,
     github: GitHub,
 ) -> Write:
-    exists = None if existing is None else found is not None
+    exists = found is not None if listed else None
     if has_refs:
         return Write(secret, Visibility.SELECTED, tuple(resolved), tuple(resolved.values()), exists)
     visibility = config.visibility

@@ -113,13 +113,12 @@ def run_result(result: RunResult, environ: Mapping[str, str]) -> None:
     for error in result.errors:
         annotate("error", error, "Codespaces secret not written")
     single = result.results[0] if len(result.results) == 1 else None
-    key_ids = set(result.key_ids.values())
     outputs = {
         "status": result.status,
         "results": json.dumps([r.as_output() for r in result.results]),
         "visibility": single.visibility.value if single and single.visibility else "",
         "selected-repository-ids": json.dumps(list(single.repository_ids) if single else []),
-        "key-id": key_ids.pop() if len(result.key_ids) == 1 else "",
+        "key-id": next(iter(result.key_ids.values())) if len(result.key_ids) == 1 else "",
     }
     _set_outputs(environ, outputs)
     _append_summary(environ, summary_lines(result))
