@@ -12,15 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
 from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
-
-from actionrun import ActionRun, run_entrypoint, runner_env
+from testkit import ActionRun, run_entrypoint, runner_env
 
 BOLD, DIM, GREEN, RED, RESET = "\033[1m", "\033[2m", "\033[32m", "\033[31m", "\033[0m"
 

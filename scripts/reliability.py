@@ -10,16 +10,15 @@ emulator over real HTTP. Four parts:
      exactly the values given. Waits are real.
   2  retry bounds: faults that never clear, or ask for more waiting than retry-wait-limit
      allows; each run must fail cleanly, on time, with a message that says why.
-  3  hostile inputs: the property-test strategies of tests/test_hostile.py drawn with a fixed
-     seed (plus direct ``inputs.parse`` calls with NUL and lone surrogates); waits go to a fake
-     clock and non-loopback hosts to a dead local proxy, so nothing leaves the machine.
-  4  the bugs found: each one's smallest input, to show whether it is still there.
+  3  hostile inputs: the property-test strategies of ``testkit.hostile`` (shared with
+     tests/test_hostile.py) drawn with a fixed seed (plus direct ``inputs.parse`` calls with
+     NUL and lone surrogates); waits go to a fake clock and non-loopback hosts to a dead
+     local proxy, so nothing leaves the machine.
 
 Every run is checked for leaks (a canary inside every value, the token, ciphertexts: only
 in ``::add-mask::`` lines, which come first), tracebacks, "Internal error" (the last-resort
-guard), unclear failures and requests the emulator refused as invalid. Inputs that hit a
-product bug pinned by a strict xfail test are run and reported apart; so is part 4, which
-reruns the smallest input of every product bug the hostile tests found.
+guard), unclear failures and requests the emulator refused as invalid. The product bugs
+these runs once found are regression tests in tests/test_hostile.py.
 
 One table on stdout; every figure in build/reliability.json. Exit status 1 when anything
 leaked, crashed, or a fault that must be survived was not.
@@ -33,34 +32,27 @@ import json
 import os
 import random
 import re
-import socket
 import sys
 import tempfile
 import time
 import traceback
-import types
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import cast
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from codespaces_secrets import transport
-from codespaces_secrets.action import main
+from codespaces_secrets.action import main, runner_from
+from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
+from codespaces_secrets.core import Connect
 from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.inputs import INPUT_NAMES, parse
-from codespaces_secrets.transport import Clock, Transport
+from testkit import ROOT, ActionRun, FakeTime, connect_with, hostile, read_back, runner_env
 
-import test_hostile as hostile
-from actionrun import ActionRun, read_back, runner_env
-
-ROOT = Path(__file__).resolve().parent.parent
 JSON_OUT = ROOT / "build" / "reliability.json"
 CANARY = hostile.CANARY
 RETRYING = re.compile(r"retrying in ([0-9.]+)s")
@@ -98,6 +90,7 @@ class Runner:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.count = 0
+        self.clock: Clock = SYSTEM_CLOCK  # real waits, except for the hostile inputs
 
     def run(
         self,
@@ -108,8 +101,10 @@ class Runner:
         *,
         extra_env: Mapping[str, str] | None = None,
         prepare: Callable[[Path], None] | None = None,
+        connect: Connect | None = None,
     ) -> tuple[ActionRun, Checked]:
-        """One run; ``prepare`` may fill the workspace first."""
+        """One run; ``prepare`` may fill the workspace first; ``connect`` replaces the
+        transport factory (a shorter read timeout)."""
         self.count += 1
         defaults = {"token": ADMIN_TOKEN, "org": "octo-org"}
         if emu is not None:
@@ -118,21 +113,15 @@ class Runner:
         env = runner_env(workdir, {**defaults, **inputs}, extra_env or {})
         if prepare is not None:
             prepare(Path(env["GITHUB_WORKSPACE"]))
-        saved = dict(os.environ)
         # What the image's `python -X utf8` writes to: UTF-8 with surrogate escapes.
         out, err = utf8_stream(), utf8_stream()
         started = time.monotonic()
         try:
-            os.environ.update(env)
-            with redirect_stdout(out), redirect_stderr(err):
-                code = main(dict(os.environ))
+            code = main(env, runner_from(env, log=out), connect=connect, clock=self.clock)
         except BaseException:  # noqa: BLE001 - a crash is a figure here, not the end of the run
             code = -1
             err.write(traceback.format_exc())
-        finally:
-            seconds = time.monotonic() - started
-            os.environ.clear()
-            os.environ.update(saved)
+        seconds = time.monotonic() - started
         stdout, stderr = (read_stream(stream) for stream in (out, err))
         run = read_back(env, code, stdout, stderr)
         token = {**defaults, **inputs}["token"]
@@ -204,20 +193,6 @@ def stored_exactly(emu: Emulator, orgs: Sequence[str], secrets: Mapping[str, str
             if stored is None or stored.value != value:
                 return False
     return True
-
-
-@contextmanager
-def read_timeout(seconds: float) -> Iterator[None]:
-    """Lower the action's 30 s read timeout for one run, so a timeout costs seconds."""
-    defaults = cast(types.FunctionType, Transport.__init__).__kwdefaults__
-    if defaults is None:
-        raise RuntimeError("Transport's keyword defaults have changed; update read_timeout")
-    saved = defaults["timeout"]
-    defaults["timeout"] = (saved[0], seconds)
-    try:
-        yield
-    finally:
-        defaults["timeout"] = saved
 
 
 # -- part 1: faults that must be survived --------------------------------------------------
@@ -403,11 +378,9 @@ def run_fault_cases(runner: Runner) -> list[FaultRow]:
             injected = len(answers)
             inputs = {"org": ", ".join(case.orgs), "secrets": json.dumps(dict(case.secrets))}
             secrets = list(case.secrets.values())
-            if case.timeout is not None:
-                with read_timeout(case.timeout):
-                    run, checked = runner.run(emu, inputs, secrets, answers)
-            else:
-                run, checked = runner.run(emu, inputs, secrets, answers)
+            # A shorter read timeout, so that each timeout costs seconds, not 30.
+            short = None if case.timeout is None else connect_with(timeout=(10.0, case.timeout))
+            run, checked = runner.run(emu, inputs, secrets, answers, connect=short)
             served = served_faults(case, emu, checked, injected)
             stored = stored_exactly(emu, case.orgs, case.secrets)
         row.runs += 1
@@ -545,8 +518,6 @@ class HostileFigures:
     requests: int = 0
     parse_calls: int = 0
     parse_exceptions: list[str] = field(default_factory=list)
-    known_bug_runs: dict[str, int] = field(default_factory=dict)
-    known_bug_reproduced: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     leaks: int = 0
     tracebacks: int = 0
@@ -557,36 +528,29 @@ class HostileFigures:
     slowest_run: float = 0.0
 
 
-@dataclass
-class FakeSleep:
-    """Waits recorded instead of slept."""
-
-    total: float = 0.0
-
-    def __call__(self, seconds: float) -> None:
-        self.total += seconds
-
-
 @contextmanager
-def offline_and_instant() -> Iterator[FakeSleep]:
-    """Non-loopback hosts through a dead proxy, and retry waits on a fake clock."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    saved_env = dict(os.environ)
-    saved_clock = transport.Clock
-    sleep = FakeSleep()
-    clock = Clock(sleep=sleep)
-    for name in hostile.PROXY_NAMES:
-        value = "127.0.0.1,localhost,::1" if name == "NO_PROXY" else dead
-        os.environ[name] = os.environ[name.lower()] = value
-    transport.Clock = lambda: clock  # type: ignore[assignment,misc]
+def offline_and_instant(runner: Runner) -> Iterator[FakeTime]:
+    """Non-loopback hosts through a dead local proxy, and waits on a fake clock.
+
+    The proxy goes through the environment, the way a runner's proxy does; only those
+    variables are set, and each is restored afterwards.
+    """
+    dead = f"http://127.0.0.1:{hostile.closed_port()}"
+    names = [*hostile.PROXY_NAMES, *(name.lower() for name in hostile.PROXY_NAMES)]
+    saved = {name: os.environ.get(name) for name in names}
+    for name in names:
+        os.environ[name] = "127.0.0.1,localhost,::1" if name.upper() == "NO_PROXY" else dead
+    fake = FakeTime()
+    runner.clock = fake.clock
     try:
-        yield sleep
+        yield fake
     finally:
-        transport.Clock = saved_clock  # type: ignore[misc]
-        os.environ.clear()
-        os.environ.update(saved_env)
+        runner.clock = SYSTEM_CLOCK
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def run_hostile(runner: Runner, count: int, parse_count: int) -> HostileFigures:
@@ -610,10 +574,9 @@ def run_hostile(runner: Runner, count: int, parse_count: int) -> HostileFigures:
             resolved = hostile.resolve(inputs, emu)
             if hostile.marked_plain_input(resolved):
                 return
-            known = hostile._known_bug(resolved)  # the tests' own list
             values_ = hostile.canary_values(resolved)
             run, checked = runner.run(emu, resolved, values_)
-            record_hostile(figures, run, checked, known, len(emu.requests))
+            record_hostile(figures, run, checked, len(emu.requests))
 
     @settings(quiet, max_examples=parse_count)
     @given(
@@ -623,40 +586,25 @@ def run_hostile(runner: Runner, count: int, parse_count: int) -> HostileFigures:
     )
     def one_parse(raw: dict[str, str]) -> None:
         figures.parse_calls += 1
-        known = hostile._known_bug(raw)
         try:
             with tempfile.TemporaryDirectory() as workspace:
                 parse(raw, workspace=Path(workspace))
         except Exception as exc:  # noqa: BLE001 - counted, not raised
-            if known:
-                count_known(figures, known, reproduced=True)
-            else:
-                figures.parse_exceptions.append(f"{type(exc).__name__}: {raw!r}"[:300])
-            return
+            figures.parse_exceptions.append(f"{type(exc).__name__}: {raw!r}"[:300])
 
-    with offline_and_instant():
+    with offline_and_instant(runner):
         one_run()
         one_parse()
     figures.seconds = time.monotonic() - started
     return figures
 
 
-def count_known(figures: HostileFigures, known: str, *, reproduced: bool) -> None:
-    figures.known_bug_runs[known] = figures.known_bug_runs.get(known, 0) + 1
-    if reproduced:
-        figures.known_bug_reproduced[known] = figures.known_bug_reproduced.get(known, 0) + 1
-
-
 def record_hostile(
-    figures: HostileFigures, run: ActionRun, checked: Checked, known: str, requests: int
+    figures: HostileFigures, run: ActionRun, checked: Checked, requests: int
 ) -> None:
     figures.runs += 1
     figures.slowest_run = max(figures.slowest_run, checked.seconds)
     figures.requests += requests
-    if known:
-        reproduced = bool(checked.internal_errors or checked.leaks or checked.tracebacks)
-        count_known(figures, known, reproduced=reproduced)
-        return
     figures.exit_0 += run.exit_code == 0
     figures.exit_1 += run.exit_code == 1
     figures.leaks += len(checked.leaks)
@@ -669,126 +617,7 @@ def record_hostile(
         figures.problems.append(f"{'; '.join(problems)[:300]}")
 
 
-# -- part 4: the product bugs found ----------------------------------------------------------
-
-
-@dataclass
-class KnownRow:
-    """A product bug the hostile tests found (now a regression test or a strict xfail)."""
-
-    bug: str
-    test: str
-    reproduced: bool = False
-    observed: str = ""
-
-
-def loop_link(workspace: Path) -> None:
-    (workspace / "loop").symlink_to("loop")
-
-
-def run_known_bugs(runner: Runner) -> list[KnownRow]:
-    """Each bug's smallest input, run for real; 'reproduced' when it still misbehaves."""
-    value = f"{CANARY} value"
-    huge = "N" * (3 * 1024 * 1024)
-    cases: list[tuple[str, str, dict[str, str], dict[str, object]]] = [
-        ("token beyond Latin-1", "test_token_beyond_latin1", {"token": f"ghp_{CANARY}🔑"}, {}),
-        (
-            "api-url requests cannot use",
-            "test_api_url_requests_cannot_use",
-            {"api-url": "https://a..b.invalid", "retry-wait-limit": "0"},
-            {"no_emulator": True},
-        ),
-        (
-            "huge number: repositories",
-            "test_huge_decimal_is_an_input_problem",
-            {"repositories": "9" * 5000},
-            {},
-        ),
-        (
-            "huge number: retry-wait-limit",
-            "test_huge_decimal_is_an_input_problem",
-            {"retry-wait-limit": "9" * 5000},
-            {},
-        ),
-        (
-            "lone surrogate from a JSON escape",
-            "test_lone_surrogate_from_json_is_an_input_problem",
-            {"name": "", "value": "", "secrets": '{"A": "' + CANARY + '\\ud800"}'},
-            {},
-        ),
-        (
-            "lone surrogate in a reserved JSON key",
-            "test_lone_surrogate_in_a_reserved_json_key",
-            {"name": "", "value": "", "secrets": '{"GITHUB_\\ud800": "x", "A": "y"}'},
-            {},
-        ),
-        (
-            "dotenv key from a misquoted value echoed (leak)",
-            "test_dotenv_key_from_a_value_is_not_echoed",
-            {"name": "", "value": "", "secrets": f"KEY=-----BEGIN\nMIIEv{CANARY}=\n-----END\n"},
-            {},
-        ),
-        (
-            "dotenv first-line whitespace dropped",
-            "test_dotenv_first_line_whitespace",
-            {"name": "", "value": "", "secrets": f'A="{CANARY} \t\nsecond"'},
-            {"stored": ("A", f"{CANARY} \t\nsecond")},
-        ),
-        (
-            "missing CA bundle file",
-            "test_missing_ca_bundle_is_explained",
-            {},
-            {"env": {"REQUESTS_CA_BUNDLE": "/nonexistent/ca.pem"}, "tls": True},
-        ),
-        (
-            "summary over 1 MiB: invalid name",
-            "test_huge_input_keeps_the_summary_small",
-            {"name": huge + "-"},
-            {},
-        ),
-        (
-            "summary over 1 MiB: valid name",
-            "test_huge_valid_name_keeps_the_summary_small",
-            {"name": huge},
-            {},
-        ),
-    ]
-    if sys.version_info < (3, 13):
-        cases.append(
-            (
-                "value-file symlink loop (Python < 3.13)",
-                "test_value_file_symlink_loop",
-                {"value": "", "value-file": "loop"},
-                {"prepare": loop_link},
-            )
-        )
-    rows = []
-    for bug, test, inputs, how in cases:
-        with Emulator(tls=bool(how.get("tls"))) as emu:
-            given_ = {"name": "A", "value": value, **inputs}
-            run, checked = runner.run(
-                None if how.get("no_emulator") else emu,
-                given_,
-                [given_["value"], given_.get("secrets", ""), given_.get("token", "")],
-                extra_env=cast(dict[str, str], how.get("env", {})),
-                prepare=cast(Callable[[Path], None] | None, how.get("prepare")),
-            )
-            row = KnownRow(bug, test)
-            symptoms = run_problems(checked)
-            stored = cast(tuple[str, str] | None, how.get("stored"))
-            if stored is not None:
-                kept = emu.secret("octo-org", stored[0])
-                if kept is None or kept.value != stored[1]:
-                    symptoms.append("value stored changed")
-            if len(run.summary.encode("utf-8")) > hostile.SUMMARY_LIMIT:
-                symptoms.append(f"summary {len(run.summary.encode()) // 1024} KiB")
-        row.reproduced = bool(symptoms)
-        row.observed = "; ".join(symptoms)[:160] or "fixed"
-        rows.append(row)
-    return rows
-
-
-# -- report ------------------------------------------------------------------------------
+# -- the report -----------------------------------------------------------------------------
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> str:
@@ -809,7 +638,6 @@ def report(
     faults: list[FaultRow],
     bounds: list[BoundRow],
     hostile_: HostileFigures,
-    known_bugs: list[KnownRow],
     seconds: float,
 ) -> tuple[str, dict[str, object]]:
     fault_table = table(
@@ -849,12 +677,6 @@ def report(
     unclean_bounds = sum(bool(r.problems) for r in bounds)
     longest = max([r.longest_wait for r in faults] + [r.longest_wait for r in bounds])
     worst = max(bounds, key=lambda r: r.seconds)
-    hit = ", ".join(f"{kind} {n}" for kind, n in sorted(hostile_.known_bug_runs.items()))
-    known_table = table(
-        ["product bug", "still there", "observed", "test (tests/test_hostile.py)"],
-        [[r.bug, "yes" if r.reproduced else "no", r.observed, r.test] for r in known_bugs],
-        align="lrll",
-    )
     totals = table(
         ["figure", "value"],
         [
@@ -875,11 +697,6 @@ def report(
                 "hostile inputs: parse calls",
                 f"{hostile_.parse_calls} (exceptions: {len(hostile_.parse_exceptions)})",
             ],
-            ["hostile inputs on a known bug (not counted)", hit or "none"],
-            [
-                "product bugs found that are still there",
-                f"{sum(r.reproduced for r in known_bugs)} of {len(known_bugs)}",
-            ],
             ["leaks found (must be 0)", str(leaks)],
             ["tracebacks (must be 0)", str(tracebacks)],
             ["Internal error (must be 0)", str(internal)],
@@ -898,8 +715,6 @@ def report(
             fault_table,
             "Retry bounds: faults that never clear must fail cleanly and on time",
             bound_table,
-            "Product bugs the hostile tests found (regression check; not counted above)",
-            known_table,
             "Totals",
             totals,
         ]
@@ -919,7 +734,6 @@ def report(
         "faults": [asdict(r) for r in faults],
         "bounds": [asdict(r) for r in bounds],
         "hostile": asdict(hostile_),
-        "known_bugs": [asdict(r) for r in known_bugs],
         "totals": {
             "faults_injected": sum(r.injected for r in faults),
             "faults_met": sum(r.served for r in faults),
@@ -949,8 +763,7 @@ def main_(argv: Sequence[str] | None = None) -> int:
         faults = run_fault_cases(runner)
         bounds = run_bounds(runner)
         hostile_ = run_hostile(runner, args.hostile, args.parse)
-        known_bugs = run_known_bugs(runner)
-    text, figures = report(faults, bounds, hostile_, known_bugs, time.monotonic() - started)
+    text, figures = report(faults, bounds, hostile_, time.monotonic() - started)
     print(text)
     problems = [
         *(f"{r.kind}: {p}" for r in faults for p in r.problems),

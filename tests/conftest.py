@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from codespaces_secrets.action import main
+from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
+from codespaces_secrets.core import Connect
 from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
-
-from actionrun import ActionRun, read_back, runner_env
+from testkit import ActionRun, run_in_process, runner_env
 
 AMBIENT_PREFIXES = ("INPUT_", "GITHUB_", "RUNNER_", "ACTIONS_")
-AMBIENT_NAMES = ("GH_TOKEN", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
+AMBIENT_NAMES = ("GH_TOKEN", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "NETRC")
 
 RunAction = Callable[..., ActionRun]
 
@@ -36,25 +36,29 @@ def emulator() -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def run_action(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> RunAction:
-    """Run the action in-process with runner-style env, output and summary files."""
+def run_action(tmp_path: Path) -> RunAction:
+    """Run the action in-process with runner-style inputs, output and summary files.
+
+    ``run_action(emu, name="A", value="v")``: inputs as keywords (``_`` for ``-``);
+    ``env={...}`` adds runner variables (``RUNNER_DEBUG``); ``clock=`` and ``connect=``
+    replace the core's seams.
+    """
     counter = itertools.count()
 
-    def run(emu: Emulator | None = None, /, **inputs: str) -> ActionRun:
+    def run(
+        emu: Emulator | None = None,
+        /,
+        *,
+        env: dict[str, str] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        connect: Connect | None = None,
+        **inputs: str,
+    ) -> ActionRun:
         defaults = {"token": ADMIN_TOKEN, "org": "octo-org"}
         if emu is not None:
             defaults["api-url"] = emu.url
         named = {name.replace("_", "-"): value for name, value in inputs.items()}
-        env = runner_env(tmp_path / f"run{next(counter)}", {**defaults, **named}, {})
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        capsys.readouterr()
-        code = main(dict(os.environ))
-        captured = capsys.readouterr()
-        for name in env:
-            monkeypatch.delenv(name)
-        return read_back(env, code, captured.out, captured.err)
+        full = runner_env(tmp_path / f"run{next(counter)}", {**defaults, **named}, env or {})
+        return run_in_process(full, connect=connect, clock=clock)
 
     return run

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from codespaces_secrets.apply import Events, write
-from codespaces_secrets.config import RetryPolicy
+from codespaces_secrets.apply import write_org
+from codespaces_secrets.clock import SYSTEM_CLOCK
 from codespaces_secrets.emulator import (
     ADMIN_TOKEN,
     FINE_GRAINED_TOKEN,
@@ -15,9 +15,10 @@ from codespaces_secrets.emulator import (
 )
 from codespaces_secrets.github import GitHub
 from codespaces_secrets.inputs import parse
-from codespaces_secrets.plan import plan
+from codespaces_secrets.plan import plan_org
 from codespaces_secrets.results import Status
 from codespaces_secrets.transport import Transport
+from testkit import Recorder
 
 from conftest import RunAction
 
@@ -117,17 +118,14 @@ def test_a_key_rotated_between_plan_and_write_is_survived(emulator: Emulator) ->
         workspace=None,
     )
     assert parsed.config is not None
-    messages: list[str] = []
-    events = Events(info=messages.append, warning=messages.append)
-    transport = Transport(
-        emulator.url, ADMIN_TOKEN, retry=RetryPolicy(), log=messages.append, debug=messages.append
-    )
+    events = Recorder()
+    transport = Transport(parsed.config.access, clock=SYSTEM_CLOCK, events=events)
     github = GitHub(transport)
-    plans, failures = plan(parsed.config, github, messages.append)
+    org_plan = plan_org("octo-org", parsed.config.job, github, events)
     emulator.rotate_key("octo-org")
-    result = write(plans, failures, parsed.config, github, events)
-    assert not result.failed, result
-    assert [r.status for r in result.results] == [Status.CREATED, Status.CREATED]
+    outcome = write_org(org_plan, False, github, events)
+    assert outcome.errors == (), outcome
+    assert [r.status for r in outcome.results] == [Status.CREATED, Status.CREATED]
     keys = [r for r in emulator.requests if r.path.endswith("/public-key")]
     assert len(keys) == 2  # the plan's, and one more after the first refusal
     for name, value in (("A", "1"), ("B", "2")):

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from codespaces_secrets.config import RepoRef, Visibility
-from codespaces_secrets.inputs import MAX_VALUE_BYTES, Parsed, parse
+from codespaces_secrets.inputs import Parsed, parse
+from codespaces_secrets.limits import MAX_VALUE_BYTES
 
 BASE = {"token": "ghp_x", "org": "octo-org", "name": "API_KEY", "value": "s3cret"}
 
@@ -28,10 +29,10 @@ def test_valid_single_secret_keeps_value_verbatim() -> None:
     parsed = check(value="  two\nlines \n")
     assert parsed.problems == ()
     assert parsed.config is not None
-    (secret,) = parsed.config.secrets
+    (secret,) = parsed.config.job.secrets
     assert secret.value == "  two\nlines \n"
-    assert parsed.config.visibility is None
-    assert parsed.config.api_url == "https://api.github.com"
+    assert parsed.config.job.visibility is None
+    assert parsed.config.access.api_url == "https://api.github.com"
     assert "  two\nlines \n" in parsed.values
 
 
@@ -95,14 +96,14 @@ def test_all_problems_are_reported_together() -> None:
 def test_plain_http_is_allowed_for_loopback_only(url: str) -> None:
     parsed = check(api_url=url)
     assert parsed.config is not None
-    assert parsed.config.api_url == url
+    assert parsed.config.access.api_url == url
 
 
 def test_api_url_default_comes_from_the_runner() -> None:
     raw = {**BASE, "api-url": ""}
     parsed = parse(raw, workspace=None, default_api_url="https://ghe.example.com/api/v3/")
     assert parsed.config is not None
-    assert parsed.config.api_url == "https://ghe.example.com/api/v3"
+    assert parsed.config.access.api_url == "https://ghe.example.com/api/v3"
 
 
 @pytest.mark.parametrize(
@@ -111,14 +112,14 @@ def test_api_url_default_comes_from_the_runner() -> None:
 def test_dry_run_accepts_yaml_booleans(text: str, expected: bool) -> None:
     parsed = check(dry_run=text)
     assert parsed.config is not None
-    assert parsed.config.dry_run is expected
+    assert parsed.config.job.dry_run is expected
 
 
 def test_visibility_and_repositories() -> None:
     parsed = check(visibility="Selected", repositories="web\nocto-org/api, 42")
     assert parsed.config is not None
-    assert parsed.config.visibility is Visibility.SELECTED
-    assert parsed.config.repositories == (
+    assert parsed.config.job.visibility is Visibility.SELECTED
+    assert parsed.config.job.repositories == (
         RepoRef("web", name="web"),
         RepoRef("octo-org/api", owner="octo-org", name="api"),
         RepoRef("42", id=42),
@@ -129,7 +130,7 @@ def test_value_file_is_read_exactly(tmp_path: Path) -> None:
     (tmp_path / "v.pem").write_bytes(b"-----BEGIN-----\r\nabc\n\n")
     parsed = check(tmp_path, value="", value_file="v.pem")
     assert parsed.config is not None
-    assert parsed.config.secrets[0].value == "-----BEGIN-----\r\nabc\n\n"
+    assert parsed.config.job.secrets[0].value == "-----BEGIN-----\r\nabc\n\n"
 
 
 @pytest.mark.parametrize(
@@ -167,7 +168,7 @@ def test_value_file_symlink_out_of_the_workspace_is_refused(tmp_path: Path) -> N
 def test_orgs_list() -> None:
     parsed = check(org="octo-org\nocto-labs, other")
     assert parsed.config is not None
-    assert parsed.config.orgs == ("octo-org", "octo-labs", "other")
+    assert parsed.config.job.orgs == ("octo-org", "octo-labs", "other")
 
 
 BATCH = {"token": "ghp_x", "org": "octo-org"}
@@ -180,7 +181,7 @@ def batch(text: str, include: str = "") -> Parsed:
 def test_batch_json_skips_reserved_names_with_a_notice() -> None:
     parsed = batch('{"github_token": "ghs_x", "GITHUB_FOO": "1", "api_key": "k", "DB": "d"}')
     assert parsed.config is not None
-    assert [s.name for s in parsed.config.secrets] == ["API_KEY", "DB"]
+    assert [s.name for s in parsed.config.job.secrets] == ["API_KEY", "DB"]
     assert len(parsed.notices) == 2
     assert "ghs_x" in parsed.values  # masked although skipped
 
@@ -188,7 +189,7 @@ def test_batch_json_skips_reserved_names_with_a_notice() -> None:
 def test_batch_include_filters_and_warns_on_unmatched_patterns() -> None:
     parsed = batch('{"API_KEY": "1", "API_URL": "2", "DB": "3"}', include="api_*\nnothing*")
     assert parsed.config is not None
-    assert [s.name for s in parsed.config.secrets] == ["API_KEY", "API_URL"]
+    assert [s.name for s in parsed.config.job.secrets] == ["API_KEY", "API_URL"]
     assert parsed.warnings == ("include pattern 'NOTHING*' matches no secret.",)
 
 

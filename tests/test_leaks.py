@@ -12,9 +12,8 @@ from collections.abc import Iterable
 import pytest
 
 from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
-from codespaces_secrets.report import MIN_MASKED_LINE
+from testkit import ActionRun, find_leaks
 
-from actionrun import ActionRun
 from conftest import RunAction
 
 SINGLE = "CANARY-single-7f3a%25:colon::%0A"
@@ -23,35 +22,10 @@ UNICODE = "CANARY-ключ-🔑-%-value"
 TOKEN_CANARY = "ghp_CANARYtoken0000000000000000000000"
 
 
-def escaped(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def pieces(values: Iterable[str]) -> list[str]:
-    found = []
-    for value in values:
-        found.append(value)
-        found.extend(line for line in value.splitlines() if len(line.strip()) >= MIN_MASKED_LINE)
-    return found
-
-
 def assert_no_leak(run: ActionRun, values: Iterable[str], emu: Emulator | None = None) -> None:
-    values = list(values)
-    lines = run.stdout.splitlines()
-    masks = [line for line in lines if line.startswith("::add-mask::")]
-    assert lines[: len(masks)] == masks, "every ::add-mask:: must come before any other line"
-    masked = {line.removeprefix("::add-mask::") for line in masks}
-    for piece in pieces(values):
-        assert escaped(piece) in masked, f"not masked: {piece[:12]}..."
-    rest = "\n".join(lines[len(masks) :]) + run.stderr + json.dumps(run.outputs) + run.summary
-    for piece in pieces(values):
-        assert piece not in rest
-    if emu is not None:
-        for request in emu.requests:
-            body = request.body if isinstance(request.body, dict) else {}
-            ciphertext = body.get("encrypted_value")
-            if ciphertext:
-                assert ciphertext not in rest
+    requests = emu.requests if emu is not None else []
+    sent = [str(r.body.get("encrypted_value", "")) for r in requests if isinstance(r.body, dict)]
+    assert find_leaks(run, values, ciphertexts=sent) == []
 
 
 @pytest.mark.parametrize("value", [SINGLE, MULTI, UNICODE])
@@ -62,14 +36,13 @@ def test_single_secret_success(emulator: Emulator, run_action: RunAction, value:
     assert_no_leak(run, [value, TOKEN_CANARY], emulator)
 
 
-def test_batch_success_and_debug_logging(
-    emulator: Emulator, run_action: RunAction, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("RUNNER_DEBUG", "1")
+def test_batch_success_and_debug_logging(emulator: Emulator, run_action: RunAction) -> None:
     secrets = json.dumps(
         {"github_token": "ghs_CANARYrunner", "A": SINGLE, "B": MULTI, "C": UNICODE}
     )
-    run = run_action(emulator, org="octo-org\nocto-labs", secrets=secrets)
+    run = run_action(
+        emulator, env={"RUNNER_DEBUG": "1"}, org="octo-org\nocto-labs", secrets=secrets
+    )
     assert run.exit_code == 0, run.log
     assert run.commands("debug"), "debug lines are printed with RUNNER_DEBUG=1"
     assert_no_leak(run, [SINGLE, MULTI, UNICODE, "ghs_CANARYrunner", ADMIN_TOKEN], emulator)

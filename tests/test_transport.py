@@ -6,49 +6,24 @@ requests, faults and headers are real, only time is simulated.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from codespaces_secrets.config import RetryPolicy
+from codespaces_secrets.config import Access, RetryPolicy
 from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
-from codespaces_secrets.transport import Clock, Transport, WritePacer
+from codespaces_secrets.retry import Decision, Fault, Retrier, WritePacer
+from codespaces_secrets.transport import Transport
+from testkit import FakeTime, Recorder
 
 KEY = "/orgs/octo-org/codespaces/secrets/public-key"
 LISTING = "/orgs/octo-org/codespaces/secrets"
 
 
-class FakeTime:
-    """A clock whose sleep advances time instantly and remembers every wait.
-
-    With ``real=True`` it really sleeps too: the emulator's rate limits run on real time.
-    """
-
-    def __init__(self, *, real: bool = False) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-        self.real = real
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-        if self.real:
-            time.sleep(seconds)
-
-    def clock(self) -> Clock:
-        return Clock(
-            monotonic=lambda: self.now,
-            wall=lambda: time.time() + self.now - 1000.0,
-            sleep=self.sleep,
-        )
-
-
 def transport(emu: Emulator, fake: FakeTime, log: list[str], **policy: float) -> Transport:
-    retry = RetryPolicy(**policy)  # type: ignore[arg-type]
-    return Transport(
-        emu.url, ADMIN_TOKEN, retry=retry, log=log.append, debug=lambda _: None, clock=fake.clock()
-    )
+    """A transport whose retry lines go to ``log`` and whose waits go to ``fake``."""
+    access = Access(emu.url, ADMIN_TOKEN, RetryPolicy(**policy))  # type: ignore[arg-type]
+    events = Recorder(warnings=log)
+    return Transport(access, clock=fake.clock, events=events)
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -56,10 +31,10 @@ def test_server_errors_are_retried_with_backoff(emulator: Emulator, status: int)
     emulator.inject("GET", KEY, status=status, times=3)
     fake, log = FakeTime(), list[str]()
     response = transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
-    assert response.status_code == 200
-    assert len(fake.waits) == 3
+    assert response.status == 200
+    assert len(fake.sleeps) == 3
     # Exponential with jitter: attempt n waits between half and all of 2**(n-1) seconds.
-    for attempt, wait in enumerate(fake.waits, start=1):
+    for attempt, wait in enumerate(fake.sleeps, start=1):
         assert 0.5 * 2 ** (attempt - 1) <= wait <= 2 ** (attempt - 1)
     assert all(f"HTTP {status}" in line and "retrying" in line for line in log)
 
@@ -68,7 +43,7 @@ def test_dropped_connections_are_retried(emulator: Emulator) -> None:
     emulator.inject("GET", KEY, drop=True, times=2)
     fake, log = FakeTime(), list[str]()
     transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
-    assert len(fake.waits) == 2
+    assert len(fake.sleeps) == 2
     assert "connection failed" in log[0]
 
 
@@ -76,7 +51,7 @@ def test_retry_after_is_honoured(emulator: Emulator) -> None:
     emulator.inject("GET", KEY, status=429, headers={"retry-after": "7"})
     fake, log = FakeTime(), list[str]()
     transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
-    assert fake.waits == [7.0]
+    assert fake.sleeps == [7.0]
 
 
 def test_secondary_limit_with_retry_after(emulator: Emulator) -> None:
@@ -87,7 +62,7 @@ def test_secondary_limit_with_retry_after(emulator: Emulator) -> None:
     for name in ("A", "B", "C"):
         emulator.set_secret("octo-org", name, "v")
         client.request("PUT", f"{LISTING}/{name}", operation="write", json=body, expect=(204,))
-    assert fake.waits == [1.0]
+    assert fake.sleeps == [1.0]
     assert any("HTTP 403" in line for line in log)
 
 
@@ -95,7 +70,7 @@ def test_primary_limit_waits_until_reset(emulator: Emulator) -> None:
     emulator.set_primary_limit(remaining=0, reset_in=1)
     fake, log = FakeTime(real=True), list[str]()
     transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
-    (wait,) = fake.waits
+    (wait,) = fake.sleeps
     assert 1 <= wait <= 3.1  # until x-ratelimit-reset (whole seconds), plus a second of margin
 
 
@@ -105,7 +80,7 @@ def test_secondary_limit_without_hint_waits_a_minute(emulator: Emulator) -> None
     )
     fake, log = FakeTime(), list[str]()
     transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
-    assert fake.waits == [60.0]
+    assert fake.sleeps == [60.0]
 
 
 def test_attempts_are_bounded(emulator: Emulator) -> None:
@@ -127,7 +102,7 @@ def test_a_wait_beyond_the_budget_fails_at_once(emulator: Emulator) -> None:
         transport(emulator, fake, log, max_total_wait=30).request(
             "GET", KEY, operation="fetch the key"
         )
-    assert fake.waits == []
+    assert fake.sleeps == []
     assert "asked to wait 600s" in str(caught.value)
 
 
@@ -138,7 +113,7 @@ def test_client_errors_are_never_retried(emulator: Emulator, status: int) -> Non
     with pytest.raises(ApiError) as caught:
         transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
     assert caught.value.status == status
-    assert fake.waits == []
+    assert fake.sleeps == []
     assert len(emulator.requests) == 1
 
 
@@ -174,7 +149,7 @@ def test_pacing_over_http(emulator: Emulator) -> None:
         client.request(
             "PUT", f"{LISTING}/{name}", operation="w", json={"visibility": "all"}, expect=(204,)
         )
-    assert fake.waits == [1.0, 1.0]
+    assert fake.sleeps == [1.0, 1.0]
 
 
 def test_a_run_never_exceeds_eighty_writes_a_minute() -> None:
@@ -201,3 +176,36 @@ def test_next_links_outside_the_api_root_are_not_followed(emulator: Emulator) ->
     items = list(transport(emulator, fake, log).paginate(LISTING, "secrets", operation="list"))
     assert items == []
     assert len(emulator.requests) == 1
+
+
+# -- the retry rules alone, without HTTP ----------------------------------------------------
+
+
+def decide(fault: Fault, attempt: int = 1, **policy: float) -> Decision:
+    fake = FakeTime()
+    return Retrier(RetryPolicy(**policy), fake.clock, jitter=lambda: 1.0).decide(fault, attempt)  # type: ignore[arg-type]
+
+
+def test_retry_rules_follow_githubs_order() -> None:
+    limited = {"retry-after": "7", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"}
+    assert decide(Fault("HTTP 429", 429, limited)).wait == 7.0  # retry-after comes first
+    assert decide(Fault("HTTP 403", 403, {}, "secondary rate limit")).wait == 60.0
+    assert decide(Fault("HTTP 403", 403, {}, "secondary rate limit"), attempt=2).wait == 120.0
+    assert decide(Fault("timed out"), attempt=3).wait == 4.0  # backoff, jitter at its top
+    assert not Fault("HTTP 403", 403, {}, "Must have admin rights").transient
+    assert Fault("connection failed").transient
+
+
+def test_retry_gives_up_at_the_attempt_bound_or_the_budget() -> None:
+    assert decide(Fault("HTTP 502", 502), attempt=5).give_up == "gave up after 5 attempt(s)"
+    over = decide(Fault("HTTP 429", 429, {"retry-after": "61"}), max_total_wait=60)
+    assert over.give_up == "GitHub asked to wait 61s, beyond the 60s of retry time left"
+
+
+def test_the_budget_is_shared_by_every_request_of_a_run() -> None:
+    fake = FakeTime()
+    retrier = Retrier(RetryPolicy(max_total_wait=10), fake.clock)
+    fault = Fault("HTTP 429", 429, {"retry-after": "6"})
+    retrier.wait(retrier.decide(fault, 1).wait)
+    assert retrier.decide(fault, 1).give_up  # a second request finds 4 s left, not 10
+    assert fake.sleeps == [6.0]

@@ -31,8 +31,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
-
 from benchlib import (
     ENTRYPOINT,
     PYTHON_FLAGS,
@@ -50,8 +48,7 @@ from benchlib import (
 )
 
 from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
-
-from actionrun import runner_env
+from testkit import runner_env
 
 ORG = "octo-org"
 ONE = "BENCH_ONE"

@@ -20,8 +20,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 # The runner-file readers are shared with the tests (tests/actionrun.py).
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
-from actionrun import parse_output_file
+from testkit import parse_output_file
 
 REPO = Path(__file__).resolve().parents[2]
 IMAGE = "localhost/codespaces-secrets:test"

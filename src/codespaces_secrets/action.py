@@ -1,67 +1,85 @@
-"""The action's orchestration: inputs -> masks -> validation -> plan/apply -> report.
+"""The action adapter: the runner's world (INPUT_* variables, file commands) to the core.
 
-This is the single place that turns errors into annotations and an exit code.
+Reads the inputs, masks, validates, calls the front door and reports. The one place an
+action run turns errors into annotations and an exit code.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
 
-from . import report
+from .clock import SYSTEM_CLOCK, Clock
+from .core import Connect, execute
 from .errors import ActionError
-from .inputs import action_inputs, parse, workspace_from
+from .inputs import INPUT_NAMES, parse
+from .report import Report, Runner
 
 
-def main(environ: Mapping[str, str] | None = None) -> int:
-    """Run the action as the runner starts it; return the process exit code."""
+def main(
+    environ: Mapping[str, str] | None = None,
+    runner: Runner | None = None,
+    *,
+    connect: Connect | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> int:
+    """Run the action as the runner starts it; return the process exit code.
+
+    Every argument is a seam with the runner's own default: the environment, where the
+    runner listens, how to connect to GitHub and how time passes.
+    """
     env = os.environ if environ is None else environ
+    report = Report(runner or runner_from(env))
     try:
-        return _main(env)
+        return _main(env, report, connect, clock)
     except ActionError as exc:
-        report.failure(exc.title, str(exc), env)
+        report.failure(exc.title, str(exc))
     except Exception as exc:  # noqa: BLE001 - the last guard against a traceback in the log
         # Only the type: an exception's text could quote data that was never masked.
         report.failure(
             "Internal error",
             f"Unexpected {type(exc).__name__}. Nothing secret is shown; please report this "
             "with the step's inputs (not their values).",
-            env,
         )
     return 1
 
 
-def _main(env: Mapping[str, str]) -> int:
+def _main(env: Mapping[str, str], report: Report, connect: Connect | None, clock: Clock) -> int:
     raw = action_inputs(env)
     # Mask first: the token and the raw values, before anything else can be printed.
     first = [raw["token"], raw["value"], raw["secrets"]]
     report.mask(first)
-    parsed = parse(raw, workspace=workspace_from(env), default_api_url=env.get("GITHUB_API_URL"))
+    workspace = Path(env.get("GITHUB_WORKSPACE") or os.getcwd())
+    parsed = parse(raw, workspace=workspace, default_api_url=env.get("GITHUB_API_URL"))
     report.mask(value for value in parsed.values if value not in first)
     for notice in parsed.notices:
         report.notice(notice)
     for warning in parsed.warnings:
         report.warning(warning)
     if parsed.config is None:
-        report.input_problems(parsed.problems, env)
+        report.input_problems(parsed.problems)
         return 1
-    config = parsed.config
-    # Imported only now: a run that fails validation need not load nacl or the API client.
-    from .apply import Events, run  # noqa: PLC0415
-    from .github import GitHub  # noqa: PLC0415
-    from .transport import Transport  # noqa: PLC0415
-
-    debug = report.debug if report.debug_enabled(env) else _quiet
-    transport = Transport(
-        config.api_url, config.token, retry=config.retry, log=report.warning, debug=debug
-    )
-    try:
-        result = run(config, GitHub(transport), Events(info=report.info, warning=report.warning))
-    finally:
-        transport.close()
-    report.run_result(result, env)
+    result = execute(parsed.config, report, connect=connect, clock=clock)
+    report.run_result(result)
     return 1 if result.failed else 0
 
 
-def _quiet(_message: str) -> None:
-    """Debug lines are dropped unless the run has debug logging on."""
+def action_inputs(environ: Mapping[str, str]) -> dict[str, str]:
+    """Every declared input as the runner passes it: INPUT_<NAME>, upper-case, hyphens kept."""
+    return {name: environ.get(f"INPUT_{name.upper()}", "") for name in INPUT_NAMES}
+
+
+def runner_from(environ: Mapping[str, str], log: TextIO | None = None) -> Runner:
+    """Where the runner listens: the log (standard output) and the file-command paths."""
+    output = environ.get("GITHUB_OUTPUT")
+    summary = environ.get("GITHUB_STEP_SUMMARY")
+    return Runner(
+        log=log or sys.stdout,
+        output=Path(output) if output else None,
+        summary=Path(summary) if summary else None,
+        # Re-run with debug logging sets RUNNER_DEBUG; the older secret ACTIONS_STEP_DEBUG.
+        debug=environ.get("RUNNER_DEBUG") == "1" or environ.get("ACTIONS_STEP_DEBUG") == "true",
+    )

@@ -1,98 +1,48 @@
-"""Carry out the plans: seal each value, write it, and check what GitHub kept.
-
-The domain flow in one place: validate (done by ``inputs``) -> plan (key, existing
-secrets, repository IDs) -> seal -> PUT -> read back the repository list.
-"""
+"""Carry out one organization's plan: seal each value, write it, check what GitHub kept."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from .config import Config, Visibility
+from .config import Visibility
 from .crypto import seal
 from .errors import ActionError, KeyRejectedError, RepositoryError
+from .events import Events
 from .github import GitHub, PublicKey
-from .plan import OrgFailure, OrgPlan, Write, plan
-from .results import RunResult, SecretResult, Status
+from .plan import OrgPlan, Write
+from .results import SecretResult, Status
 
 
 @dataclass(frozen=True)
-class Events:
-    """Where the core reports progress; the action and the CLI print these differently."""
+class OrgOutcome:
+    """What happened in one org: a result per secret, and the errors to report."""
 
-    info: Callable[[str], None]
-    warning: Callable[[str], None]
-
-
-def run(config: Config, github: GitHub, events: Events) -> RunResult:
-    """Plan every org, then (unless a repository entry is wrong) write every secret."""
-    plans, failures = plan(config, github, events.warning)
-    return write(plans, failures, config, github, events)
+    results: tuple[SecretResult, ...]
+    errors: tuple[str, ...]
 
 
-def write(
-    plans: list[OrgPlan],
-    failures: list[OrgFailure],
-    config: Config,
-    github: GitHub,
-    events: Events,
-) -> RunResult:
-    """Write what was planned; orgs that failed planning fail all their secrets."""
+def write_org(org_plan: OrgPlan, dry_run: bool, github: GitHub, events: Events) -> OrgOutcome:
+    """Write (or, in a dry run, seal only) every secret of the plan; one failure stops none."""
+    org, key = org_plan.org, org_plan.key
     results: list[SecretResult] = []
     errors: list[str] = []
-    bad_repositories = [f for f in failures if isinstance(f.error, RepositoryError)]
-    for failure in failures:
-        errors.append(str(failure.error))
-        results.extend(
-            SecretResult(failure.org, s.name, Status.FAILED, error=failure.error.message)
-            for s in config.secrets
-        )
-    for org_plan in plans:
-        if bad_repositories:
-            # A wrong repository list is the user's to fix: write nowhere until it is.
-            results.extend(
-                SecretResult(
-                    org_plan.org,
-                    w.secret.name,
-                    Status.FAILED,
-                    error="not attempted: a repository entry is wrong (see the other errors)",
-                )
-                for w in org_plan.writes
-            )
-            continue
-        results.extend(_write_org(org_plan, config.dry_run, github, events, errors))
-    key_ids = {p.org: p.key.key_id for p in plans}
-    return RunResult(tuple(_in_input_order(results, config)), key_ids, tuple(errors))
-
-
-def _in_input_order(results: list[SecretResult], config: Config) -> list[SecretResult]:
-    org_rank = {org: index for index, org in enumerate(config.orgs)}
-    return sorted(results, key=lambda r: org_rank[r.org])
-
-
-def _write_org(
-    org_plan: OrgPlan, dry_run: bool, github: GitHub, events: Events, errors: list[str]
-) -> list[SecretResult]:
-    key = org_plan.key
-    results = []
     for write in org_plan.writes:
         try:
             if dry_run:
                 seal(key.key, write.secret.value)  # proves the key works; nothing is sent
                 status = Status.WOULD_UPDATE if write.exists else Status.WOULD_CREATE
-                results.append(_result(org_plan.org, write, status))
+                results.append(result_of(org, write, status))
                 continue
-            key, created = _put(org_plan.org, key, write, github, events)
+            key, created = _put(org, key, write, github, events)
             status = Status.CREATED if created else Status.UPDATED
-            events.info(f"{org_plan.org}: {write.secret.name} {status.value} ({write.visibility}).")
+            events.info(f"{org}: {write.secret.name} {status.value} ({write.visibility}).")
             if write.visibility is Visibility.SELECTED:
-                _check_kept(org_plan.org, write, github)
-            results.append(_result(org_plan.org, write, status))
+                _check_kept(org, write, github)
+            results.append(result_of(org, write, status))
         except ActionError as exc:
             errors.append(str(exc))
-            results.append(_result(org_plan.org, write, Status.FAILED, exc.message))
-    return results
+            results.append(result_of(org, write, Status.FAILED, exc.message))
+    return OrgOutcome(tuple(results), tuple(errors))
 
 
 def _put(
@@ -114,15 +64,14 @@ def _send(org: str, key: PublicKey, write: Write, github: GitHub) -> bool:
         encrypted_value=seal(key.key, write.secret.value),
         key_id=key.key_id,
         visibility=write.visibility,
-        repository_ids=write.repository_ids,
+        repository_ids=tuple(r.id for r in write.repositories),
     )
 
 
 def _check_kept(org: str, write: Write, github: GitHub) -> None:
     """GitHub silently drops repository IDs it will not attach; say so instead."""
     kept = {r.id for r in github.selected_repositories(org, write.secret.name)}
-    names = dict(zip(write.repository_ids, write.repositories, strict=True))
-    dropped = [names[i] for i in write.repository_ids if i not in kept]
+    dropped = [r.full_name for r in write.repositories if r.id not in kept]
     if dropped:
         raise RepositoryError(
             f"{write.secret.name} was written to {org}, but GitHub did not attach "
@@ -133,13 +82,6 @@ def _check_kept(org: str, write: Write, github: GitHub) -> None:
         )
 
 
-def _result(org: str, write: Write, status: Status, error: str = "") -> SecretResult:
-    return SecretResult(
-        org,
-        write.secret.name,
-        status,
-        write.visibility,
-        write.repository_ids,
-        write.repositories,
-        error,
-    )
+def result_of(org: str, write: Write, status: Status, error: str = "") -> SecretResult:
+    """The result of one planned write."""
+    return SecretResult(org, write.secret.name, status, write.visibility, write.repositories, error)

@@ -12,15 +12,14 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
 
 from . import __version__
-from .errors import ActionError
+from .core import execute
 from .inputs import parse
-
-if TYPE_CHECKING:
-    from .results import RunResult
+from .results import RunResult
 
 # How each input is called on the command line, so errors name what the user typed.
 FLAGS = {
@@ -86,22 +85,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
             print(f"error: {FLAGS[problem.input]}: {problem.message}", file=err)
         print("Nothing was written.", file=err)
         return 1
-    config = parsed.config
-    # Imported only now: a run that fails validation need not load requests or nacl.
-    from .apply import Events, run  # noqa: PLC0415
-    from .github import GitHub  # noqa: PLC0415
-    from .transport import Transport  # noqa: PLC0415
-
-    transport = Transport(
-        config.api_url, config.token, retry=config.retry, log=_to(err), debug=_silent
-    )
-    try:
-        result = run(config, GitHub(transport), Events(info=_to(err), warning=_to(err)))
-    except ActionError as exc:
-        print(f"error: {exc}", file=err)
-        return 1
-    finally:
-        transport.close()
+    result = execute(parsed.config, StreamEvents(err))
     for error in result.errors:
         print(f"error: {error}", file=err)
     _print_result(result, as_json=args.json)
@@ -142,15 +126,26 @@ def _print_result(result: RunResult, *, as_json: bool) -> None:
         print(json.dumps([r.as_output() for r in result.results], indent=2))
         return
     for r in result.results:
-        repos = f" [{', '.join(r.repositories)}]" if r.repositories else ""
+        names = ", ".join(x.full_name for x in r.repositories)
+        repos = f" [{names}]" if names else ""
         visibility = r.visibility.value if r.visibility else "-"
         error = f"  {r.error}" if r.error else ""
         print(f"{r.org}\t{r.name}\t{r.status.value}\t{visibility}{repos}{error}")
 
 
-def _to(stream: TextIO) -> Callable[[str], None]:
-    return lambda message: print(message, file=stream)
+@dataclass(frozen=True)
+class StreamEvents:
+    """The core's events as lines on one stream (standard error); no debug lines."""
 
+    stream: TextIO
 
-def _silent(_message: str) -> None:
-    """The CLI prints no per-request debug lines."""
+    def info(self, message: str) -> None:
+        """Progress, as is."""
+        print(message, file=self.stream)
+
+    def warning(self, message: str) -> None:
+        """A warning, marked as one."""
+        print(f"warning: {message}", file=self.stream)
+
+    def debug(self, message: str) -> None:
+        """The CLI prints no per-request debug lines."""

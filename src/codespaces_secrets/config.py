@@ -1,8 +1,10 @@
-"""The validated, typed configuration of one run: what to write, where, and how.
+"""The validated, typed configuration of one run: what to do, and how to reach GitHub.
 
-Frozen dataclasses so nothing downstream can alter a decision made during validation;
-secret values and the token are hidden from ``repr`` so that a stray debug print or a
-traceback's locals cannot show them.
+Split in two on purpose: a ``Job`` says what to write where and is all that planning and
+writing see; an ``Access`` holds the credentials, the API root and the retry policy and
+goes only to the transport. Frozen dataclasses, so nothing downstream can alter a
+decision made during validation; the token and secret values are hidden from ``repr`` so
+that a stray debug print or a traceback's locals cannot show them.
 """
 
 from __future__ import annotations
@@ -42,23 +44,44 @@ class RepoRef:
 
 
 @dataclass(frozen=True)
+class Repository:
+    """A repository as far as the action cares: its ID and how to name it to a user."""
+
+    id: int
+    full_name: str
+
+
+@dataclass(frozen=True)
 class RetryPolicy:
-    """How long and how often transient GitHub faults are retried (see ``transport``)."""
+    """How long and how often transient GitHub faults are retried (see ``retry``)."""
 
     max_attempts: int = 5
     max_total_wait: float = 300.0
 
 
 @dataclass(frozen=True)
-class Config:
-    """Everything one run needs, validated; built only by ``inputs.parse``."""
+class Job:
+    """What one run does: the orgs, the secrets and where they may be used."""
 
-    token: str = field(repr=False)
     orgs: tuple[str, ...]
     secrets: tuple[Secret, ...]
     visibility: Visibility | None
     repositories: tuple[RepoRef, ...]
-    api_url: str
     dry_run: bool
+
+
+@dataclass(frozen=True)
+class Access:
+    """How to reach GitHub: seen by the transport only, never by planning or writing."""
+
+    api_url: str
+    token: str = field(repr=False)
     retry: RetryPolicy = RetryPolicy()
-    batch: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything one run needs, validated; built only by ``inputs.parse``."""
+
+    job: Job
+    access: Access

@@ -2,9 +2,9 @@
 
 Every error carries a message that names what was being done and a remedy that says
 what the user can do about it. Input problems are not exceptions: validation collects
-them all (``InputProblem``) so that they are reported together. Exactly one place
-(``action``, through ``report``) turns errors into annotations, a summary note and an
-exit code; nothing below it calls ``sys.exit``.
+them all (``InputProblem``) so that they are reported together. Only the adapters
+(``action`` through ``report``, and ``cli``) turn errors into annotations or lines and an
+exit code; nothing below them calls ``sys.exit``.
 No error text ever contains a secret value, a token or a ciphertext.
 """
 
@@ -36,23 +36,13 @@ class InputProblem:
 
 
 class ApiError(ActionError):
-    """GitHub refused or failed a request; carries the HTTP status and GitHub's own words."""
+    """GitHub refused or failed a request; carries the HTTP status (its text quotes GitHub)."""
 
     title = "GitHub API error"
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        remedy: str = "",
-        status: int | None = None,
-        github_message: str = "",
-        request_id: str = "",
-    ) -> None:
+    def __init__(self, message: str, *, remedy: str = "", status: int | None = None) -> None:
         super().__init__(message, remedy=remedy)
         self.status = status
-        self.github_message = github_message
-        self.request_id = request_id
 
 
 class KeyRejectedError(ApiError):
@@ -69,3 +59,12 @@ class RepositoryError(ActionError):
     """Repositories could not be resolved, or GitHub did not keep the ones we sent."""
 
     title = "Repository problem"
+
+
+QUOTE_LIMIT = 60  # characters of user input quoted back in a message
+
+
+def quoted(text: str) -> str:
+    """Quote user text in a message: short, one line, printable (a huge input stays small)."""
+    shown = "".join(char if char.isprintable() else "?" for char in text[:QUOTE_LIMIT])
+    return f"'{shown}…'" if len(text) > QUOTE_LIMIT else f"'{shown}'"

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .config import Visibility
+from .config import Repository, Visibility
 from .errors import ApiError
-from .transport import Transport
+
+if TYPE_CHECKING:
+    from .transport import Transport
 
 
 @dataclass(frozen=True)
@@ -31,14 +33,6 @@ class ExistingSecret:
     visibility: Visibility
 
 
-@dataclass(frozen=True)
-class Repository:
-    """A repository as far as the action cares: its ID and how to name it to a user."""
-
-    id: int
-    full_name: str
-
-
 def _segment(text: str) -> str:
     return quote(text, safe="")
 
@@ -51,12 +45,12 @@ class GitHub:
 
     def public_key(self, org: str) -> PublicKey:
         """``GET /orgs/{org}/codespaces/secrets/public-key``."""
-        response = self.transport.request(
+        answer = self.transport.request(
             "GET",
             f"/orgs/{_segment(org)}/codespaces/secrets/public-key",
             operation=f"fetch the Codespaces public key of {org}",
         )
-        body = response.json()
+        body = answer.json()
         return PublicKey(key_id=str(body["key_id"]), key=str(body["key"]))
 
     def list_secrets(self, org: str) -> dict[str, ExistingSecret]:
@@ -99,19 +93,19 @@ class GitHub:
         if visibility is Visibility.SELECTED:
             # Always sent with selected: a PUT without the list clears it on GitHub.
             body["selected_repository_ids"] = list(repository_ids)
-        response = self.transport.request(
+        answer = self.transport.request(
             "PUT",
             f"/orgs/{_segment(org)}/codespaces/secrets/{_segment(name)}",
             operation=f"write {name} to {org}",
             json=body,
             expect=(201, 204),
         )
-        return response.status_code == 201
+        return answer.status == 201
 
     def repository(self, owner: str, name: str) -> Repository | None:
         """``GET /repos/{owner}/{repo}``; None when it does not exist or the token cannot see it."""
         try:
-            response = self.transport.request(
+            answer = self.transport.request(
                 "GET",
                 f"/repos/{_segment(owner)}/{_segment(name)}",
                 operation=f"look up the repository {owner}/{name}",
@@ -120,7 +114,7 @@ class GitHub:
             if exc.status == 404:
                 return None
             raise
-        return _repository(response.json())
+        return _repository(answer.json())
 
     def org_repositories(self, org: str) -> Iterator[Repository]:
         """``GET /orgs/{org}/repos``, lazily page by page, so callers can stop early."""

@@ -7,18 +7,18 @@ values *before* it reports anything.
 
 from __future__ import annotations
 
-import ipaddress
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from .apiroot import DEFAULT_API_URL, check_api_root
 from .batch import parse_secrets_text
-from .config import Config, RepoRef, RetryPolicy, Secret, Visibility
-from .errors import InputProblem
+from .config import Access, Config, Job, RepoRef, RetryPolicy, Secret, Visibility
+from .errors import InputProblem, quoted
+from .limits import MAX_SECRETS_PER_ORG, MAX_VALUE_BYTES
+from .valuefile import read_value_file
 
 # The inputs of action.yml, in order; a test keeps the two in step.
 INPUT_NAMES = (
@@ -36,17 +36,12 @@ INPUT_NAMES = (
     "retry-wait-limit",
 )
 
-MAX_VALUE_BYTES = 48 * 1024  # https://docs.github.com/en/codespaces (secrets are limited to 48 KB)
-MAX_SECRETS_PER_ORG = 100  # GitHub keeps at most 100 Codespaces secrets per organization
-DEFAULT_API_URL = "https://api.github.com"
 MAX_NAME_LENGTH = 255  # our bound (GitHub documents none): the name goes into the URL
 MAX_PATTERN_LENGTH = 255
-QUOTE_LIMIT = 60  # characters of an input quoted back in a problem
 MAX_ID_DIGITS = 19  # GitHub IDs are int64; also keeps int() below Python's digit limit
 
 _SECRET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ORG_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
-_HOST_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 _REPO_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
@@ -65,12 +60,6 @@ class Parsed:
     values: tuple[str, ...]
     notices: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-
-
-def _q(text: str) -> str:
-    """Quote user text in a message: short, one line, printable (a huge input stays small)."""
-    shown = "".join(char if char.isprintable() else "?" for char in text[:QUOTE_LIMIT])
-    return f"'{shown}…'" if len(text) > QUOTE_LIMIT else f"'{shown}'"
 
 
 def split_list(text: str) -> list[str]:
@@ -117,22 +106,17 @@ def parse(
     secrets = _parse_batch(raw, out) if batch else _parse_single(raw, workspace, out)
     visibility = _parse_visibility(raw.get("visibility", ""), out)
     repositories = _parse_repositories(raw.get("repositories", ""), visibility, orgs, out)
-    api_url = _parse_api_url(raw.get("api-url", "") or default_api_url or DEFAULT_API_URL, out)
+    api_url, api_problem = check_api_root(
+        raw.get("api-url", "") or default_api_url or DEFAULT_API_URL
+    )
+    if api_problem:
+        out.problem("api-url", api_problem)
     dry_run = _parse_bool("dry-run", raw.get("dry-run", ""), out)
     retry = _parse_retry(raw.get("retry-wait-limit", ""), out)
     config = None
     if not out.problems:
-        config = Config(
-            token=token,
-            orgs=tuple(orgs),
-            secrets=tuple(secrets),
-            visibility=visibility,
-            repositories=tuple(repositories),
-            api_url=api_url,
-            dry_run=dry_run,
-            retry=retry,
-            batch=batch,
-        )
+        job = Job(tuple(orgs), tuple(secrets), visibility, tuple(repositories), dry_run)
+        config = Config(job, Access(api_url, token, retry))
     return Parsed(
         config, tuple(out.problems), tuple(out.values), tuple(out.notices), tuple(out.warnings)
     )
@@ -145,9 +129,9 @@ def _parse_orgs(text: str, out: _Collector) -> list[str]:
     seen: set[str] = set()
     for org in orgs:
         if not _ORG_LOGIN.fullmatch(org):
-            out.problem("org", f"{_q(org)} is not a valid organization login.")
+            out.problem("org", f"{quoted(org)} is not a valid organization login.")
         elif org.lower() in seen:
-            out.problem("org", f"{_q(org)} is listed twice.")
+            out.problem("org", f"{quoted(org)} is listed twice.")
         seen.add(org.lower())
     return orgs
 
@@ -156,15 +140,15 @@ def _check_name(name: str, input_name: str, out: _Collector) -> bool:
     if not _SECRET_NAME.fullmatch(name):
         out.problem(
             input_name,
-            f"{_q(name)} is not a valid secret name: use letters, digits and underscores, "
+            f"{quoted(name)} is not a valid secret name: use letters, digits and underscores, "
             "not starting with a digit.",
         )
         return False
     if len(name) > MAX_NAME_LENGTH:
-        out.problem(input_name, f"{_q(name)} is longer than {MAX_NAME_LENGTH} characters.")
+        out.problem(input_name, f"{quoted(name)} is longer than {MAX_NAME_LENGTH} characters.")
         return False
     if is_reserved_name(name):
-        out.problem(input_name, f"{_q(name)} starts with GITHUB_, a prefix GitHub reserves.")
+        out.problem(input_name, f"{quoted(name)} starts with GITHUB_, a prefix GitHub reserves.")
         return False
     return True
 
@@ -199,7 +183,10 @@ def _parse_single(raw: Mapping[str, str], workspace: Path | None, out: _Collecto
         out.problem("value", "give value or value-file, not both.")
         return []
     if value_file:
-        value = _read_value_file(value_file, workspace, out) or ""
+        read, problem = read_value_file(value_file, workspace)
+        if read is None:
+            out.problem("value-file", problem)
+        value = read or ""
         if value:
             out.values.append(value)
     elif not value:
@@ -210,49 +197,6 @@ def _parse_single(raw: Mapping[str, str], workspace: Path | None, out: _Collecto
     ):
         return []
     return [Secret(name, value)]
-
-
-def _read_value_file(path_text: str, workspace: Path | None, out: _Collector) -> str | None:
-    base = workspace or Path.cwd()
-    try:
-        path = (base / path_text).resolve()
-        path.stat(follow_symlinks=False)  # a NUL or unencodable name fails here, not later
-    except FileNotFoundError:
-        pass  # reported below, once confinement is checked
-    except OSError as exc:
-        out.problem("value-file", f"{_q(path_text)} cannot be read ({exc.strerror}).")
-        return None
-    except (RuntimeError, ValueError, UnicodeEncodeError):
-        # RuntimeError: a symlink loop on Python < 3.13; ValueError: a NUL in the path.
-        out.problem("value-file", f"{_q(path_text)} does not exist or is not a regular file.")
-        return None
-    if workspace is not None and not path.is_relative_to(workspace.resolve()):
-        out.problem("value-file", f"{_q(path_text)} is outside the workspace; refusing to read it.")
-        return None
-    try:
-        if not path.is_file():
-            out.problem("value-file", f"{_q(path_text)} does not exist or is not a regular file.")
-            return None
-        size = path.stat().st_size
-        if size > MAX_VALUE_BYTES:
-            out.problem(
-                "value-file",
-                f"{_q(path_text)} is {size} bytes; GitHub accepts at most {MAX_VALUE_BYTES}.",
-            )
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        out.problem("value-file", f"{_q(path_text)} cannot be read ({exc.strerror}).")
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        out.problem("value-file", f"{_q(path_text)} is not UTF-8 text.")
-        return None
-    if not text:
-        out.problem("value-file", f"{_q(path_text)} is empty.")
-        return None
-    return text
 
 
 def _parse_batch(raw: Mapping[str, str], out: _Collector) -> list[Secret]:
@@ -270,7 +214,9 @@ def _parse_batch(raw: Mapping[str, str], out: _Collector) -> list[Secret]:
         # entry.label is the key for JSON, "the name on line N" for dotenv: a dotenv "key"
         # may be a piece of a misquoted multi-line value, so it is never echoed.
         if entry.key.lower() == "github_token" or is_reserved_name(entry.key):
-            out.notices.append(f"Skipped {_q(entry.label)}: GitHub reserves the GITHUB_ prefix.")
+            out.notices.append(
+                f"Skipped {quoted(entry.label)}: GitHub reserves the GITHUB_ prefix."
+            )
             continue
         if not _SECRET_NAME.fullmatch(entry.key) or len(entry.key) > MAX_NAME_LENGTH:
             out.problem("secrets", f"{entry.where}: not a valid secret name (use A-Z, 0-9, _).")
@@ -315,7 +261,9 @@ def _parse_visibility(text: str, out: _Collector) -> Visibility | None:
     try:
         return Visibility(text)
     except ValueError:
-        out.problem("visibility", f"{_q(text)} is not one of all, private, selected (or empty).")
+        out.problem(
+            "visibility", f"{quoted(text)} is not one of all, private, selected (or empty)."
+        )
         return None
 
 
@@ -337,17 +285,18 @@ def _parse_repositories(
         ref = _parse_repo_ref(entry)
         if ref is None:
             out.problem(
-                "repositories", f"{_q(entry)} is not a repository name, owner/name, or numeric ID."
+                "repositories",
+                f"{quoted(entry)} is not a repository name, owner/name, or numeric ID.",
             )
         elif ref.owner is not None and ref.owner.lower() not in known_orgs:
             out.problem(
                 "repositories",
-                f"{_q(entry)} belongs to {ref.owner}, which is not an org being written to.",
+                f"{quoted(entry)} belongs to {ref.owner}, which is not an org being written to.",
             )
         elif ref.id is not None and len(orgs) > 1:
             out.problem(
                 "repositories",
-                f"{_q(entry)}: a numeric ID is ambiguous with several orgs; use owner/name.",
+                f"{quoted(entry)}: a numeric ID is ambiguous with several orgs; use owner/name.",
             )
         else:
             refs.append(ref)
@@ -367,53 +316,13 @@ def _parse_repo_ref(entry: str) -> RepoRef | None:
     return RepoRef(entry, owner=owner or None, name=name)
 
 
-def _parse_api_url(text: str, out: _Collector) -> str:
-    text = text.strip()
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname or ""
-        port_ok = parts.port is None or parts.port > 0
-    except ValueError:
-        parts, host, port_ok = urlsplit(""), "", False
-    if parts.username or parts.password:
-        out.problem("api-url", "must not contain credentials; pass the token as token.")
-        return text
-    if not _valid_host(host) or not port_ok or parts.query or parts.fragment:
-        out.problem("api-url", f"{_q(text)} is not an API root such as {DEFAULT_API_URL}.")
-    elif parts.scheme == "http" and not is_loopback(host):
-        out.problem("api-url", f"{_q(text)} is plain http; use https (http only for loopback).")
-    elif parts.scheme not in ("http", "https"):
-        out.problem("api-url", f"{_q(text)} must start with https://.")
-    return text.rstrip("/")
-
-
-def _valid_host(host: str) -> bool:
-    """A DNS name of 1-63 character labels, or an IP address (what urllib3 will accept)."""
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        labels = host.split(".")
-        return bool(host) and len(host) <= 253 and all(_HOST_LABEL.fullmatch(x) for x in labels)
-    return True
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names this machine only (plain http is allowed there)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _parse_bool(input_name: str, text: str, out: _Collector) -> bool:
     text = text.strip()
     if not text or text in _FALSE:
         return False
     if text in _TRUE:
         return True
-    out.problem(input_name, f"{_q(text)} is not a YAML 1.2 boolean (true/false).")
+    out.problem(input_name, f"{quoted(text)} is not a YAML 1.2 boolean (true/false).")
     return False
 
 
@@ -422,16 +331,8 @@ def _parse_retry(text: str, out: _Collector) -> RetryPolicy:
     if not text:
         return RetryPolicy()
     if not (text.isdecimal() and text.isascii()) or len(text) > 4 or int(text) > 3600:
-        out.problem("retry-wait-limit", f"{_q(text)} is not a whole number of seconds (0-3600).")
+        out.problem(
+            "retry-wait-limit", f"{quoted(text)} is not a whole number of seconds (0-3600)."
+        )
         return RetryPolicy()
     return RetryPolicy(max_total_wait=float(int(text)))
-
-
-def action_inputs(environ: Mapping[str, str]) -> dict[str, str]:
-    """Read every declared input the way the runner passes them: INPUT_<NAME>, hyphens kept."""
-    return {name: environ.get(f"INPUT_{name.upper()}", "") for name in INPUT_NAMES}
-
-
-def workspace_from(environ: Mapping[str, str]) -> Path:
-    """The folder ``value-file`` must stay inside: the job's workspace, else the current one."""
-    return Path(environ.get("GITHUB_WORKSPACE") or os.getcwd())

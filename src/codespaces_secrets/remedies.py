@@ -1,7 +1,8 @@
 """What to do about each way GitHub refuses a request: one message per cause.
 
 The causes come from GitHub's documentation and from behaviour reported on public
-issue trackers (see ``shared/reference/github-facts.md`` in the project notes).
+issue trackers: a 404 that hides an org from a non-owner or a plan without Codespaces
+(google/go-github#3000), SAML enforcement with ``X-GitHub-SSO`` (cli/cli#2661).
 """
 
 from __future__ import annotations
@@ -24,16 +25,14 @@ ORG_NOT_FOUND = (
 )
 
 
-def remedy_for(
-    status: int, headers: Mapping[str, str], github_message: str, not_found: str = ""
-) -> str:
+def remedy_for(status: int, headers: Mapping[str, str], github_message: str) -> str:
     """The advice for an HTTP failure, from its status, headers and GitHub's message."""
     if status == 401:
         return f"The token is invalid, expired or revoked. {AUTH_HELP}"
     if status == 403:
         return _forbidden(headers, github_message)
     if status == 404:
-        return not_found or ORG_NOT_FOUND
+        return ORG_NOT_FOUND
     if status == 409:
         return (
             "The secret's current state conflicts with the request (a repository list can "

@@ -1,21 +1,26 @@
 """Everything the action tells the runner: masks, annotations, outputs, step summary.
 
-Masking comes first in every run; nothing here ever receives a secret value except
-``mask``. Commands and outputs go through actions-toolkit's ``command`` and
-``file_command`` modules (escaping; ``$GITHUB_OUTPUT`` heredocs with a random
-delimiter), not ``actions_toolkit.core``: importing ``core`` loads ``requests`` through
-its OIDC helper, which made every run, even one failing validation, ~85 ms slower.
+The only place that prints in an action run. Masking comes first in every run; nothing
+here ever receives a secret value except ``mask``. Where the runner listens is a
+parameter (``Runner``): the log stream and the paths of ``$GITHUB_OUTPUT`` and
+``$GITHUB_STEP_SUMMARY``, so tests hand in a buffer and temporary files instead of
+steering the process environment. Commands are formatted by actions-toolkit's
+``command`` module and outputs by its ``file_command`` heredoc helper (a random
+delimiter); ``actions_toolkit.core`` is not imported: it loads ``requests`` through its
+OIDC helper, which made every run, even one failing validation, ~85 ms slower.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
 
-from actions_toolkit.command import issue_command
-from actions_toolkit.file_command import issue_file_command, prepare_key_value_message
+from actions_toolkit.command import Command
+from actions_toolkit.file_command import prepare_key_value_message
 
 from .errors import InputProblem
 from .results import RunResult, SecretResult, Status
@@ -27,101 +32,131 @@ MIN_MASKED_LINE = 4
 MAX_LISTED_PROBLEMS = 50
 
 
-def mask(values: Iterable[str]) -> None:
-    """Register every value, and each line of a multi-line value, with the runner's masker."""
-    for value in values:
-        lines = value.splitlines()
-        pieces = [value] + (
-            [x for x in lines if len(x.strip()) >= MIN_MASKED_LINE] if len(lines) > 1 else []
-        )
-        for piece in pieces:
-            # Text standard output cannot encode (a lone surrogate) cannot reach the log
-            # at all, so it cannot leak there; validation refuses it as a value.
-            if piece.strip() and _printable(piece):
-                issue_command("add-mask", {}, piece)
+@dataclass(frozen=True)
+class Runner:
+    """Where the Actions runner listens: the step's log and its file commands."""
+
+    log: TextIO
+    output: Path | None  # $GITHUB_OUTPUT; None outside a runner
+    summary: Path | None  # $GITHUB_STEP_SUMMARY
+    debug: bool = False  # the run has debug logging on
 
 
-def _printable(text: str) -> bool:
-    """Whether standard output can write ``text`` (in UTF-8 mode undecodable bytes can)."""
-    try:
-        text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict")
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
+class Report:
+    """Speaks to the runner; also the core's event sink during an action run."""
 
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
 
-def annotate(kind: str, message: str, title: str = "") -> None:
-    """An ``::error``/``::warning``/``::notice`` annotation with only the title property.
+    def _command(self, kind: str, message: str, properties: Mapping[str, str] = {}) -> None:
+        self.runner.log.write(str(Command(kind, dict(properties), message)) + os.linesep)
 
-    ``core.error(..., title=)`` would also send empty file/line properties.
-    """
-    issue_command(kind, {"title": title} if title else {}, message)
+    def mask(self, values: Iterable[str]) -> None:
+        """Register every value, and each line of a multi-line value, with the masker."""
+        for value in values:
+            lines = value.splitlines()
+            pieces = [value] + (
+                [x for x in lines if len(x.strip()) >= MIN_MASKED_LINE] if len(lines) > 1 else []
+            )
+            for piece in pieces:
+                # Text the log cannot encode (a lone surrogate) cannot reach the log at
+                # all, so it cannot leak there; validation refuses it as a value.
+                if piece.strip() and self._printable(piece):
+                    self._command("add-mask", piece)
 
+    def _printable(self, text: str) -> bool:
+        """Whether the log stream can write ``text`` (in UTF-8 mode undecodable bytes can)."""
+        stream = self.runner.log
+        try:
+            text.encode(getattr(stream, "encoding", None) or "utf-8", stream.errors or "strict")
+        except (UnicodeEncodeError, LookupError):
+            return False
+        return True
 
-def warning(message: str) -> None:
-    """A warning annotation."""
-    annotate("warning", message)
+    def annotate(self, kind: str, message: str, title: str = "") -> None:
+        """An ``::error``/``::warning``/``::notice`` annotation with only the title property."""
+        self._command(kind, message, {"title": title} if title else {})
 
+    def info(self, message: str) -> None:
+        """A plain log line."""
+        self.runner.log.write(message + os.linesep)
 
-def notice(message: str) -> None:
-    """A notice annotation."""
-    annotate("notice", message)
+    def warning(self, message: str) -> None:
+        """A warning annotation."""
+        self.annotate("warning", message)
 
+    def notice(self, message: str) -> None:
+        """A notice annotation."""
+        self.annotate("notice", message)
 
-def info(message: str) -> None:
-    """A plain log line."""
-    sys.stdout.write(message + os.linesep)
+    def debug(self, message: str) -> None:
+        """A line the runner shows only with debug logging on (sent only then)."""
+        if self.runner.debug:
+            self._command("debug", message)
 
+    def input_problems(self, problems: Sequence[InputProblem]) -> None:
+        """Annotate each input problem, note them in the summary, and set failed outputs.
 
-def debug(message: str) -> None:
-    """A line shown only when the run has debug logging on."""
-    issue_command("debug", {}, message)
+        At most ``MAX_LISTED_PROBLEMS`` are listed: a huge malformed input must not flood
+        the log or push the summary past GitHub's 1 MiB limit.
+        """
+        shown, hidden = problems[:MAX_LISTED_PROBLEMS], len(problems) - MAX_LISTED_PROBLEMS
+        for problem in shown:
+            self.annotate(
+                "error", f"{problem.input}: {problem.message}", f"Invalid input: {problem.input}"
+            )
+        if hidden > 0:
+            self.annotate(
+                "error", f"... and {hidden} more input problem(s) like these.", "Invalid input"
+            )
+        lines = [
+            SUMMARY_TITLE,
+            "",
+            f"**Nothing was written**: {len(problems)} input problem(s).",
+            "",
+            *(f"- `{p.input}`: {_cell(p.message)}" for p in shown),
+            *([f"- … and {hidden} more."] if hidden > 0 else []),
+        ]
+        self._append_summary(lines)
+        self._set_outputs({"status": Status.FAILED.value, "results": "[]"})
 
+    def failure(self, title: str, message: str) -> None:
+        """Annotate a failure that stopped the run before any result existed."""
+        self.annotate("error", message, title)
+        self._append_summary([SUMMARY_TITLE, "", f"**Failed**: {_cell(message)}"])
+        self._set_outputs({"status": Status.FAILED.value, "results": "[]"})
 
-def input_problems(problems: Sequence[InputProblem], environ: Mapping[str, str]) -> None:
-    """Annotate each input problem, note them in the summary, and set failed outputs.
+    def run_result(self, result: RunResult) -> None:
+        """Annotate errors, then write the outputs and the summary table."""
+        for error in result.errors:
+            self.annotate("error", error, "Codespaces secret not written")
+        single = result.results[0] if len(result.results) == 1 else None
+        ids = [r.id for r in single.repositories] if single else []
+        outputs = {
+            "status": result.status,
+            "results": json.dumps([r.as_output() for r in result.results]),
+            "visibility": single.visibility.value if single and single.visibility else "",
+            "selected-repository-ids": json.dumps(ids),
+            "key-id": next(iter(result.key_ids.values())) if len(result.key_ids) == 1 else "",
+        }
+        self._set_outputs(outputs)
+        self._append_summary(summary_lines(result))
 
-    At most ``MAX_LISTED_PROBLEMS`` are listed: a huge malformed input must not flood the
-    log or push the summary past GitHub's 1 MiB limit.
-    """
-    shown, hidden = problems[:MAX_LISTED_PROBLEMS], len(problems) - MAX_LISTED_PROBLEMS
-    for problem in shown:
-        annotate("error", f"{problem.input}: {problem.message}", f"Invalid input: {problem.input}")
-    if hidden > 0:
-        annotate("error", f"... and {hidden} more input problem(s) like these.", "Invalid input")
-    lines = [
-        SUMMARY_TITLE,
-        "",
-        f"**Nothing was written**: {len(problems)} input problem(s).",
-        "",
-        *(f"- `{p.input}`: {_cell(p.message)}" for p in shown),
-        *([f"- … and {hidden} more."] if hidden > 0 else []),
-    ]
-    _append_summary(environ, lines)
-    _set_outputs(environ, {"status": Status.FAILED.value, "results": "[]"})
+    def _set_outputs(self, outputs: Mapping[str, str]) -> None:
+        # Without $GITHUB_OUTPUT there is nowhere to write outputs (the deprecated
+        # ::set-output command is not used).
+        if self.runner.output is None:
+            return
+        with open(self.runner.output, "a", encoding="utf-8", newline="") as out:
+            for name, value in outputs.items():
+                out.write(prepare_key_value_message(name, value) + os.linesep)
 
-
-def failure(title: str, message: str, environ: Mapping[str, str]) -> None:
-    """Annotate a failure that stopped the run before any result existed."""
-    annotate("error", message, title)
-    _append_summary(environ, [SUMMARY_TITLE, "", f"**Failed**: {_cell(message)}"])
-    _set_outputs(environ, {"status": Status.FAILED.value, "results": "[]"})
-
-
-def run_result(result: RunResult, environ: Mapping[str, str]) -> None:
-    """Annotate errors, then write the outputs and the summary table."""
-    for error in result.errors:
-        annotate("error", error, "Codespaces secret not written")
-    single = result.results[0] if len(result.results) == 1 else None
-    outputs = {
-        "status": result.status,
-        "results": json.dumps([r.as_output() for r in result.results]),
-        "visibility": single.visibility.value if single and single.visibility else "",
-        "selected-repository-ids": json.dumps(list(single.repository_ids) if single else []),
-        "key-id": next(iter(result.key_ids.values())) if len(result.key_ids) == 1 else "",
-    }
-    _set_outputs(environ, outputs)
-    _append_summary(environ, summary_lines(result))
+    def _append_summary(self, lines: list[str]) -> None:
+        if self.runner.summary is None:
+            return
+        # "replace": text the runner could not have passed (invalid UTF-8) must not crash.
+        with open(self.runner.summary, "a", encoding="utf-8", errors="replace") as summary:
+            summary.write("\n".join(lines) + os.linesep)
 
 
 def summary_lines(result: RunResult) -> list[str]:
@@ -147,7 +182,7 @@ def summary_lines(result: RunResult) -> list[str]:
 
 
 def _row(r: SecretResult) -> str:
-    repositories = ", ".join(r.repositories) if r.repositories else "—"
+    repositories = ", ".join(x.full_name for x in r.repositories) if r.repositories else "—"
     visibility = r.visibility.value if r.visibility else "—"
     status = f"❌ {r.status.value}" if r.status is Status.FAILED else r.status.value
     return f"| {r.org} | `{r.name}` | {status} | {visibility} | {_cell(repositories)} |"
@@ -164,25 +199,3 @@ def _totals(rows: list[SecretResult]) -> str:
 def _cell(text: str) -> str:
     """Keep a table cell on one line and its pipes from splitting the row."""
     return " ".join(text.split()).replace("|", "\\|")
-
-
-def _set_outputs(environ: Mapping[str, str], outputs: Mapping[str, str]) -> None:
-    # Without GITHUB_OUTPUT the toolkit would fall back to the deprecated ::set-output.
-    if not environ.get("GITHUB_OUTPUT"):
-        return
-    for name, value in outputs.items():
-        issue_file_command("OUTPUT", prepare_key_value_message(name, value))
-
-
-def _append_summary(environ: Mapping[str, str], lines: list[str]) -> None:
-    path = environ.get("GITHUB_STEP_SUMMARY")
-    if not path:
-        return
-    # "replace": text the runner could not have passed (invalid UTF-8) must not crash here.
-    with open(path, "a", encoding="utf-8", errors="replace") as summary:
-        summary.write("\n".join(lines) + os.linesep)
-
-
-def debug_enabled(environ: Mapping[str, str]) -> bool:
-    """Whether the run has debug logging on (re-run with debug, or ACTIONS_STEP_DEBUG)."""
-    return environ.get("RUNNER_DEBUG") == "1" or environ.get("ACTIONS_STEP_DEBUG") == "true"

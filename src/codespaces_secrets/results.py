@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .config import Visibility
+from .config import Repository, Visibility
 
 
 class Status(StrEnum):
@@ -21,14 +21,13 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class SecretResult:
-    """The outcome for one secret in one org; ``repositories`` names the IDs, in order."""
+    """The outcome for one secret in one org, with the repositories it may be used in."""
 
     org: str
     name: str
     status: Status
     visibility: Visibility | None = None
-    repository_ids: tuple[int, ...] = ()
-    repositories: tuple[str, ...] = ()
+    repositories: tuple[Repository, ...] = ()
     error: str = ""
 
     def as_output(self) -> dict[str, Any]:
@@ -38,7 +37,7 @@ class SecretResult:
             "name": self.name,
             "status": self.status.value,
             "visibility": self.visibility.value if self.visibility else None,
-            "selected_repository_ids": list(self.repository_ids),
+            "selected_repository_ids": [r.id for r in self.repositories],
         }
         if self.error:
             out["error"] = self.error
@@ -66,6 +65,4 @@ class RunResult:
             return Status.FAILED.value
         if len(statuses) == 1:
             return statuses.pop().value
-        if statuses == {Status.FAILED}:
-            return Status.FAILED.value
         return "mixed"

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..inputs import is_loopback
+from ..apiroot import is_loopback
 from .emulator import Emulator, is_private
 from .seed import ADMIN_TOKEN
 

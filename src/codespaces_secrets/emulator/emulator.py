@@ -11,7 +11,7 @@ import ipaddress
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 
-from ..inputs import is_loopback
+from ..apiroot import is_loopback
 from .admin import ADMIN_ROOT, handle_admin
 from .backend import Backend
 from .faults import make_fault

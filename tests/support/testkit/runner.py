@@ -1,12 +1,14 @@
 """Run the action the way the runner does and read back what it wrote.
 
-In-process runs call ``codespaces_secrets.action.main`` with a real environment, real
-output and summary files, and the stdout the runner would see; subprocess runs start
-``entrypoint.py`` exactly as the container's ENTRYPOINT does.
+In-process runs call ``codespaces_secrets.action.main`` with a runner-style environment
+mapping, real output and summary files and a log buffer (the ``Runner`` seam), plus the
+core's seams (``connect``, ``clock``); subprocess runs start ``entrypoint.py`` exactly as
+the container's ENTRYPOINT does. Nothing here touches ``os.environ``.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -15,7 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from codespaces_secrets.action import main, runner_from
+from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
+from codespaces_secrets.core import Connect
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @dataclass(frozen=True)
@@ -108,3 +114,15 @@ def run_entrypoint(env: Mapping[str, str], timeout: float = 60) -> ActionRun:
         check=False,
     )
     return read_back(env, done.returncode, done.stdout, done.stderr)
+
+
+def run_in_process(
+    env: Mapping[str, str],
+    *,
+    connect: Connect | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> ActionRun:
+    """Run ``action.main`` on ``env`` (from ``runner_env``) with the given seams."""
+    log = io.StringIO()
+    code = main(env, runner_from(env, log=log), connect=connect, clock=clock)
+    return read_back(env, code, log.getvalue(), "")

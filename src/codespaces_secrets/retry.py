@@ -1,0 +1,132 @@
+"""When to try again, and how long to wait: GitHub's documented rules, without HTTP.
+
+Retries follow GitHub's own order of rules rather than urllib3's ``Retry``, which knows
+``Retry-After`` but not ``x-ratelimit-reset`` nor GitHub's secondary limits on 403:
+https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
+Everything here works on plain values (a status, headers, a clock), so the policy is
+tested without a server; ``transport`` applies it to real attempts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from .clock import Clock
+from .config import RetryPolicy
+
+BACKOFF_BASE = 1.0  # seconds before the first retry of a 5xx or a dropped connection
+BACKOFF_CAP = 30.0
+SECONDARY_LIMIT_MIN_WAIT = 60.0  # GitHub: "wait for at least one minute" when it gives no hint
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One failed attempt, as the retry rules see it (no body, no secrets)."""
+
+    what: str  # e.g. "HTTP 503", "timed out", "connection failed"
+    status: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    github_message: str = ""
+
+    @property
+    def rate_limited(self) -> bool:
+        """GitHub's primary or secondary rate limit (429, or 403 with a limit sign)."""
+        if self.status == 429:
+            return True
+        if self.status != 403:
+            return False
+        return (
+            "retry-after" in self.headers
+            or self.headers.get("x-ratelimit-remaining") == "0"
+            or "rate limit" in self.github_message.lower()
+        )
+
+    @property
+    def transient(self) -> bool:
+        """Whether trying again can help: no answer at all, a 5xx, or a rate limit."""
+        return self.status is None or self.status >= 500 or self.rate_limited
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Wait ``wait`` seconds and try again, or give up for the reason in ``give_up``."""
+
+    wait: float
+    give_up: str = ""
+
+
+class Retrier:
+    """Applies one run's retry policy: bounded attempts, one waiting budget for the run."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        clock: Clock,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.policy = policy
+        self.clock = clock
+        self.jitter = jitter
+        self.waited = 0.0
+
+    def decide(self, fault: Fault, attempt: int) -> Decision:
+        """What to do after ``attempt`` (1-based) ended with ``fault``."""
+        wait = self.wait_for(fault, attempt)
+        budget = self.policy.max_total_wait - self.waited
+        if attempt >= self.policy.max_attempts:
+            return Decision(wait, f"gave up after {attempt} attempt(s)")
+        if wait > budget:
+            who = "GitHub asked to" if fault.rate_limited else "the next retry would"
+            return Decision(
+                wait, f"{who} wait {wait:.0f}s, beyond the {budget:.0f}s of retry time left"
+            )
+        return Decision(wait)
+
+    def wait(self, seconds: float) -> None:
+        """Wait before a retry, charging the run's budget."""
+        self.waited += seconds
+        self.clock.sleep(seconds)
+
+    def wait_for(self, fault: Fault, attempt: int) -> float:
+        """Seconds to wait before the next attempt, by GitHub's documented order of rules."""
+        backoff = min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** (attempt - 1))
+        jittered = backoff * (0.5 + self.jitter() / 2)
+        headers = fault.headers
+        retry_after = headers.get("retry-after", "")
+        if retry_after.isdecimal():
+            return float(retry_after)
+        if (
+            headers.get("x-ratelimit-remaining") == "0"
+            and headers.get("x-ratelimit-reset", "").isdecimal()
+        ):
+            return max(1.0, float(headers["x-ratelimit-reset"]) - self.clock.wall() + 1.0)
+        if fault.rate_limited:
+            return max(SECONDARY_LIMIT_MIN_WAIT, SECONDARY_LIMIT_MIN_WAIT * 2.0 ** (attempt - 1))
+        return jittered
+
+
+@dataclass
+class WritePacer:
+    """Spaces out content-creating requests as GitHub asks.
+
+    The first ``burst`` writes go back to back; later ones start at least ``interval``
+    seconds apart, so a run stays below GitHub's 80 content-creating requests a minute.
+    """
+
+    burst: int = 20
+    interval: float = 1.0
+    writes: int = 0
+    last: float = field(default=float("-inf"))
+
+    def wait_before_write(self, now: float) -> float:
+        """Seconds to wait before the next write (and count it)."""
+        self.writes += 1
+        if self.writes <= self.burst:
+            return 0.0
+        return max(0.0, self.last + self.interval - now)
+
+    def written(self, now: float) -> None:
+        """Record when a write was sent."""
+        self.last = now

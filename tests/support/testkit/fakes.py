@@ -1,0 +1,88 @@
+"""Stand-ins for the core's seams: a clock that never really waits, an event recorder,
+and transport factories with other timeouts or pacing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from codespaces_secrets.clock import Clock
+from codespaces_secrets.config import Access
+from codespaces_secrets.core import Connect
+from codespaces_secrets.events import Events
+from codespaces_secrets.retry import WritePacer
+from codespaces_secrets.transport import DEFAULT_TIMEOUT, Transport
+
+
+@dataclass
+class FakeTime:
+    """Simulated time: ``sleep`` records the wait and moves the clock on at once.
+
+    The wall clock is real time plus every simulated wait, so epoch times a server sends
+    (``x-ratelimit-reset``) still make sense. With ``real=True`` waits also really pass:
+    for a server whose own limits run on real time.
+    """
+
+    real: bool = False
+    now: float = 1_000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        """Record a wait and advance the clock by it."""
+        self.sleeps.append(seconds)
+        self.now += seconds
+        if self.real:
+            time.sleep(seconds)
+
+    def monotonic(self) -> float:
+        """The simulated monotonic time."""
+        return self.now
+
+    def wall(self) -> float:
+        """Real epoch seconds plus every simulated wait."""
+        return time.time() + self.waited
+
+    @property
+    def clock(self) -> Clock:
+        """This fake as the core's ``Clock`` seam."""
+        return Clock(monotonic=self.monotonic, wall=self.wall, sleep=self.sleep)
+
+    @property
+    def waited(self) -> float:
+        """Seconds waited in all."""
+        return sum(self.sleeps)
+
+
+@dataclass
+class Recorder:
+    """Collects the core's events instead of printing them."""
+
+    infos: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    debugs: list[str] = field(default_factory=list)
+
+    def info(self, message: str) -> None:
+        """Record a progress line."""
+        self.infos.append(message)
+
+    def warning(self, message: str) -> None:
+        """Record a warning."""
+        self.warnings.append(message)
+
+    def debug(self, message: str) -> None:
+        """Record a debug line."""
+        self.debugs.append(message)
+
+
+def connect_with(
+    *,
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    pacer: Callable[[], WritePacer] = WritePacer,
+) -> Connect:
+    """A transport factory with another timeout or pacing (a fresh pacer per run)."""
+
+    def connect(access: Access, *, clock: Clock, events: Events) -> Transport:
+        return Transport(access, clock=clock, events=events, timeout=timeout, pacer=pacer())
+
+    return connect
