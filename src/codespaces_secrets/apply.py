@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import Visibility
+from .config import Store, Visibility
 from .crypto import seal
 from .errors import ActionError, KeyRejectedError, RepositoryError
 from .events import Events
@@ -53,13 +53,14 @@ def _put(
         return key, _send(org, key, write, github)
     except KeyRejectedError:
         events.warning(f"{org}: the public key changed during the run; fetching it again.")
-        key = github.public_key(org)
+        key = github.public_key(org, Store.CODESPACES)
         return key, _send(org, key, write, github)
 
 
 def _send(org: str, key: PublicKey, write: Write, github: GitHub) -> bool:
     return github.put_secret(
         org,
+        Store.CODESPACES,
         write.secret.name,
         encrypted_value=seal(key.key, write.secret.value),
         key_id=key.key_id,
@@ -70,7 +71,7 @@ def _send(org: str, key: PublicKey, write: Write, github: GitHub) -> bool:
 
 def _check_kept(org: str, write: Write, github: GitHub) -> None:
     """GitHub silently drops repository IDs it will not attach; say so instead."""
-    kept = {r.id for r in github.selected_repositories(org, write.secret.name)}
+    kept = {r.id for r in github.selected_repositories(org, Store.CODESPACES, write.secret.name)}
     dropped = [r.full_name for r in write.repositories if r.id not in kept]
     if dropped:
         raise RepositoryError(

@@ -21,6 +21,28 @@ class Visibility(StrEnum):
     SELECTED = "selected"
 
 
+class Store(StrEnum):
+    """One of GitHub's organization secret stores; the value is its path segment."""
+
+    CODESPACES = "codespaces"
+    DEPENDABOT = "dependabot"
+    ACTIONS = "actions"
+    AGENTS = "agents"
+
+    @property
+    def label(self) -> str:
+        """How GitHub's documentation names the store."""
+        return _STORE_LABELS[self]
+
+
+_STORE_LABELS = {
+    Store.CODESPACES: "Codespaces",
+    Store.DEPENDABOT: "Dependabot",
+    Store.ACTIONS: "Actions",
+    Store.AGENTS: "Copilot agents",
+}
+
+
 @dataclass(frozen=True)
 class Secret:
     """One secret to write: its (upper-cased) name and its exact value."""

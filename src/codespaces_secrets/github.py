@@ -1,6 +1,8 @@
 """GitHub's REST endpoints that the action calls: one small method each, typed results.
 
-https://docs.github.com/en/rest/codespaces/organization-secrets
+The four organization secret stores share one API shape under ``/orgs/{org}/{store}/``:
+https://docs.github.com/en/rest/codespaces/organization-secrets (and the Actions,
+Dependabot and Copilot agents equivalents). Each store has its own public key.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .config import Repository, Visibility
+from .config import Repository, Store, Visibility
 from .errors import ApiError
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PublicKey:
-    """An organization's Codespaces public key: values must be sealed to it."""
+    """An organization's public key for one store: values must be sealed to it."""
 
     key_id: str
     key: str
@@ -37,46 +39,51 @@ def _segment(text: str) -> str:
     return quote(text, safe="")
 
 
+def _secrets_path(org: str, store: Store) -> str:
+    return f"/orgs/{_segment(org)}/{store.value}/secrets"
+
+
 class GitHub:
-    """The Codespaces organization secret endpoints and the repository look-ups."""
+    """The organization secret endpoints of every store, and the repository look-ups."""
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
 
-    def public_key(self, org: str) -> PublicKey:
-        """``GET /orgs/{org}/codespaces/secrets/public-key``."""
+    def public_key(self, org: str, store: Store) -> PublicKey:
+        """``GET /orgs/{org}/{store}/secrets/public-key``."""
         answer = self.transport.request(
             "GET",
-            f"/orgs/{_segment(org)}/codespaces/secrets/public-key",
-            operation=f"fetch the Codespaces public key of {org}",
+            f"{_secrets_path(org, store)}/public-key",
+            operation=f"fetch the {store.label} public key of {org}",
         )
         body = answer.json()
         return PublicKey(key_id=str(body["key_id"]), key=str(body["key"]))
 
-    def list_secrets(self, org: str) -> dict[str, ExistingSecret]:
-        """``GET /orgs/{org}/codespaces/secrets``, every page, keyed by upper-case name."""
+    def list_secrets(self, org: str, store: Store) -> dict[str, ExistingSecret]:
+        """``GET /orgs/{org}/{store}/secrets``, every page, keyed by upper-case name."""
         items = self.transport.paginate(
-            f"/orgs/{_segment(org)}/codespaces/secrets",
+            _secrets_path(org, store),
             "secrets",
-            operation=f"list the Codespaces secrets of {org}",
+            operation=f"list the {store.label} secrets of {org}",
         )
         secrets = (
             ExistingSecret(str(i["name"]).upper(), Visibility(i["visibility"])) for i in items
         )
         return {secret.name: secret for secret in secrets}
 
-    def selected_repositories(self, org: str, name: str) -> list[Repository]:
-        """``GET /orgs/{org}/codespaces/secrets/{name}/repositories``, every page."""
+    def selected_repositories(self, org: str, store: Store, name: str) -> list[Repository]:
+        """``GET /orgs/{org}/{store}/secrets/{name}/repositories``, every page."""
         items = self.transport.paginate(
-            f"/orgs/{_segment(org)}/codespaces/secrets/{_segment(name)}/repositories",
+            f"{_secrets_path(org, store)}/{_segment(name)}/repositories",
             "repositories",
-            operation=f"read the repositories of {name} in {org}",
+            operation=f"read the repositories of {store.label} secret {name} in {org}",
         )
         return [_repository(item) for item in items]
 
     def put_secret(
         self,
         org: str,
+        store: Store,
         name: str,
         *,
         encrypted_value: str,
@@ -84,7 +91,7 @@ class GitHub:
         visibility: Visibility,
         repository_ids: tuple[int, ...],
     ) -> bool:
-        """``PUT /orgs/{org}/codespaces/secrets/{name}``; True when GitHub created it (201)."""
+        """``PUT /orgs/{org}/{store}/secrets/{name}``; True when GitHub created it (201)."""
         body: dict[str, Any] = {
             "encrypted_value": encrypted_value,
             "key_id": key_id,
@@ -95,12 +102,27 @@ class GitHub:
             body["selected_repository_ids"] = list(repository_ids)
         answer = self.transport.request(
             "PUT",
-            f"/orgs/{_segment(org)}/codespaces/secrets/{_segment(name)}",
-            operation=f"write {name} to {org}",
+            f"{_secrets_path(org, store)}/{_segment(name)}",
+            operation=f"write {store.label} secret {name} to {org}",
             json=body,
             expect=(201, 204),
         )
         return answer.status == 201
+
+    def delete_secret(self, org: str, store: Store, name: str) -> bool:
+        """``DELETE /orgs/{org}/{store}/secrets/{name}``; False when it was already gone."""
+        try:
+            self.transport.request(
+                "DELETE",
+                f"{_secrets_path(org, store)}/{_segment(name)}",
+                operation=f"delete {store.label} secret {name} from {org}",
+                expect=(204,),
+            )
+        except ApiError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
 
     def repository(self, owner: str, name: str) -> Repository | None:
         """``GET /repos/{owner}/{repo}``; None when it does not exist or the token cannot see it."""

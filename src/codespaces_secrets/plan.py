@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import Job, RepoRef, Repository, Secret, Visibility
+from .config import Job, RepoRef, Repository, Secret, Store, Visibility
 from .errors import RepositoryError
 from .events import Events
 from .github import ExistingSecret, GitHub, PublicKey
@@ -54,12 +54,12 @@ def plan_org(org: str, job: Job, github: GitHub, events: Events) -> OrgPlan:
 
 def fetch(org: str, job: Job, github: GitHub, events: Events) -> OrgFacts:
     """Every request one org's decisions need, and nothing more."""
-    key = github.public_key(org)
+    key = github.public_key(org, Store.CODESPACES)
     refs = [ref for ref in job.repositories if ref.applies_to(org)]
     if job.repositories and not refs:
         events.warning(f"No entry of repositories applies to {org}.")
     keep_list = not refs and job.visibility in (None, Visibility.SELECTED)
-    existing = github.list_secrets(org) if keep_list or job.dry_run else None
+    existing = github.list_secrets(org, Store.CODESPACES) if keep_list or job.dry_run else None
     chosen = resolve_repositories(github, org, refs) if refs else None
     kept: dict[str, tuple[Repository, ...]] = {}
     if keep_list and existing:
@@ -67,7 +67,9 @@ def fetch(org: str, job: Job, github: GitHub, events: Events) -> OrgFacts:
             found = existing.get(secret.name)
             if found is not None and found.visibility is Visibility.SELECTED:
                 # GitHub clears the list on a PUT without it, so read it to send it again.
-                kept[secret.name] = tuple(github.selected_repositories(org, secret.name))
+                kept[secret.name] = tuple(
+                    github.selected_repositories(org, Store.CODESPACES, secret.name)
+                )
     return OrgFacts(key, existing, chosen, kept)
 
 

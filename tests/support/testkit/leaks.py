@@ -60,8 +60,8 @@ def find_leaks(
     ``masked``: values that must be registered (whole and line by line) before anything
     else is printed. ``hidden``: text that must never be shown (default: every piece of
     ``masked``; hostile inputs narrow it to the canaried pieces, since other pieces may
-    be text that a plain input legitimately echoes). ``markers``: canary substrings that must not be shown in
-    any letter case. ``ciphertexts``: sealed values sent to the server.
+    be text that a plain input legitimately echoes). ``markers``: canary substrings that
+    must not be shown in any letter case. ``ciphertexts``: sealed values sent.
     """
     problems: list[str] = []
     lines = run.stdout.split("\n")
