@@ -31,7 +31,7 @@ def test_results_come_in_input_order_with_events_and_no_real_waits(emulator: Emu
         ("octo-org", "A", Status.CREATED),
     ]
     assert len(fake.sleeps) == 1  # the one retry waited on the fake clock
-    assert "HTTP 503; retrying" in events.warnings[0]
+    assert "HTTP 503; retrying" in events.retries[0]
     assert any("octo-org: A created" in line for line in events.infos)
     assert result.key_ids.keys() == {"octo-labs", "octo-org"}
 

@@ -6,6 +6,7 @@ action run turns errors into annotations and an exit code.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Mapping
@@ -14,9 +15,10 @@ from typing import TextIO
 
 from .clock import SYSTEM_CLOCK, Clock
 from .core import Connect, execute
-from .errors import ActionError
+from .errors import ActionError, Interrupted
 from .inputs import INPUT_NAMES, parse
 from .report import Report, Runner
+from .signals import interruptible
 
 
 def main(
@@ -33,18 +35,39 @@ def main(
     """
     env = os.environ if environ is None else environ
     report = Report(runner or runner_from(env))
+    with interruptible():
+        code = _guarded(env, report, connect, clock)
+    return 1 if code == 0 and report.file_error else code
+
+
+def _guarded(env: Mapping[str, str], report: Report, connect: Connect | None, clock: Clock) -> int:
+    """Run and report; whatever happens, return an exit code without raising."""
     try:
-        return _main(env, report, connect, clock)
-    except ActionError as exc:
-        report.failure(exc.title, str(exc))
-    except Exception as exc:  # noqa: BLE001 - the last guard against a traceback in the log
-        # Only the type: an exception's text could quote data that was never masked.
-        report.failure(
-            "Internal error",
-            f"Unexpected {type(exc).__name__}. Nothing secret is shown; please report this "
-            "with the step's inputs (not their values).",
-        )
+        try:
+            return _main(env, report, connect, clock)
+        except ActionError as exc:
+            report.failure(exc.title, str(exc))
+        except Interrupted as exc:
+            report.interrupted(exc)
+            return exc.exit_code
+        except Exception as exc:  # noqa: BLE001 - the last guard against a traceback in the log
+            # Only the type: an exception's text could quote data that was never masked.
+            report.failure(
+                "Internal error",
+                f"Unexpected {type(exc).__name__}. Nothing secret is shown; please report "
+                "this with the step's inputs (not their values).",
+            )
+    except Interrupted as exc:  # a signal while a failure was being reported
+        return exc.exit_code
+    except BaseException:  # noqa: BLE001 - reporting itself failed (the log is gone?)
+        _last_words()
     return 1
+
+
+def _last_words() -> None:
+    """One line on standard error when even reporting failed; never raises."""
+    with contextlib.suppress(BaseException):
+        sys.stderr.write("Error: the action failed and could not report why.\n")
 
 
 def _main(env: Mapping[str, str], report: Report, connect: Connect | None, clock: Clock) -> int:

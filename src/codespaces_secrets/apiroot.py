@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from .errors import quoted
 
 DEFAULT_API_URL = "https://api.github.com"
+WEBSITE_HOSTS = frozenset({"github.com", "www.github.com"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 
 
@@ -34,6 +36,11 @@ def check_api_root(text: str) -> tuple[str, str | None]:
         return text, f"{quoted(text)} is plain http; use https (http only for loopback)."
     if parts.scheme not in ("http", "https"):
         return text, f"{quoted(text)} must start with https://."
+    if host.lower() in WEBSITE_HOSTS and parts.path.strip("/") == "":
+        return text, (
+            f"{quoted(text)} is GitHub's website, not its REST API; use {DEFAULT_API_URL} "
+            "(or leave api-url empty)."
+        )
     return text.rstrip("/"), None
 
 
@@ -62,3 +69,49 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def origin(url: str) -> tuple[str, str, int] | None:
+    """A URL's (scheme, host, port) with the port made explicit; None if it cannot be one.
+
+    None when it has userinfo or does not parse: such a URL is never followed.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if parts.username is not None or parts.password is not None or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or DEFAULT_PORTS.get(scheme, 0)
+
+
+def within_api(url: str, root: str) -> bool:
+    """Whether ``url`` is on the API root's exact origin and under its path.
+
+    The token goes with every request, so a next link or a redirect is followed only to
+    the API itself: not another port or scheme of the same host, not a sibling path such
+    as ``/api/v3-other`` of a root ``/api/v3``.
+    """
+    target = origin(url)
+    if target is None or target != origin(root):
+        return False
+    prefix = urlsplit(root).path.rstrip("/")
+    path = urlsplit(url).path
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def host_of(root: str) -> str:
+    """The host (and a non-default port) of an API root, for messages: never userinfo."""
+    found = origin(root)
+    if found is None:
+        return "the API host"
+    scheme, host, port = found
+    return host if DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+
+
+def is_github_host(host: str) -> bool:
+    """Whether ``host`` is one of GitHub's own (github.com, its subdomains, ghe.com)."""
+    host = host.lower().rstrip(".")
+    return any(host == x or host.endswith("." + x) for x in ("github.com", "ghe.com"))

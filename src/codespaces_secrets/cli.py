@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,8 +19,10 @@ from typing import TextIO
 
 from . import __version__
 from .core import execute
+from .errors import Interrupted
 from .inputs import parse
 from .results import RunResult
+from .signals import interruptible
 
 # How each input is called on the command line, so errors name what the user typed.
 FLAGS = {
@@ -85,7 +88,15 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
             print(f"error: {FLAGS[problem.input]}: {problem.message}", file=err)
         print("Nothing was written.", file=err)
         return 1
-    result = execute(parsed.config, StreamEvents(err))
+    try:
+        with interruptible():
+            result = execute(parsed.config, StreamEvents(err))
+    except Interrupted as exc:
+        name = "SIGINT" if exc.signum == signal.SIGINT else "SIGTERM"
+        print(f"interrupted ({name})", file=err)
+        if isinstance(exc.partial, RunResult):
+            _print_result(exc.partial, as_json=args.json)
+        return exc.exit_code
     for error in result.errors:
         print(f"error: {error}", file=err)
     _print_result(result, as_json=args.json)
@@ -146,6 +157,10 @@ class StreamEvents:
     def warning(self, message: str) -> None:
         """A warning, marked as one."""
         print(f"warning: {message}", file=self.stream)
+
+    def retry(self, message: str) -> None:
+        """A retried fault, as a plain progress line."""
+        print(message, file=self.stream)
 
     def debug(self, message: str) -> None:
         """The CLI prints no per-request debug lines."""

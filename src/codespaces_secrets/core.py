@@ -19,6 +19,7 @@ from .clock import SYSTEM_CLOCK, Clock
 from .config import Access, Config
 from .errors import ActionError, RepositoryError
 from .events import Events
+from .redact import Redactor
 from .results import RunResult, SecretResult, Status
 
 if TYPE_CHECKING:
@@ -28,8 +29,13 @@ if TYPE_CHECKING:
 class Connect(Protocol):
     """Builds the transport for a run (the ``Transport`` class itself, by default)."""
 
-    def __call__(self, access: Access, *, clock: Clock, events: Events) -> Transport:
-        """A transport that sends to ``access.api_url`` with ``access.token``."""
+    def __call__(
+        self, access: Access, *, clock: Clock, events: Events, redactor: Redactor | None = None
+    ) -> Transport:
+        """A transport that sends to ``access.api_url`` with ``access.token``.
+
+        It removes the ``redactor``'s secrets from every text the server sends.
+        """
 
 
 NOT_ATTEMPTED = "not attempted: a repository entry is wrong (see the other errors)"
@@ -50,7 +56,8 @@ def execute(
     from .transport import Transport  # noqa: PLC0415
 
     job = config.job
-    transport = (connect or Transport)(config.access, clock=clock, events=events)
+    redactor = Redactor(secret.value for secret in job.secrets)
+    transport = (connect or Transport)(config.access, clock=clock, events=events, redactor=redactor)
     try:
         github = GitHub(transport)
         planned: list[OrgPlan | ActionError] = []

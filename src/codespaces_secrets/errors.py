@@ -55,10 +55,33 @@ class RetriesExhaustedError(ApiError):
     title = "GitHub API unavailable"
 
 
+class ReadBackError(ApiError):
+    """A secret was written, but reading back what GitHub kept failed (report it as written)."""
+
+
 class RepositoryError(ActionError):
     """Repositories could not be resolved, or GitHub did not keep the ones we sent."""
 
     title = "Repository problem"
+
+
+class Interrupted(BaseException):
+    """The run was stopped by a signal (SIGINT: Ctrl-C; SIGTERM: a cancelled job).
+
+    A ``BaseException`` so that no ``except Exception`` on the way up swallows it. The
+    front door may attach the results so far as ``partial`` before letting it go on; the
+    adapters report them and exit with ``128 + signum`` (130, 143).
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.partial: object | None = None  # the front door's RunResult so far, if any
+
+    @property
+    def exit_code(self) -> int:
+        """The shell's convention for a process ended by a signal."""
+        return 128 + self.signum
 
 
 QUOTE_LIMIT = 60  # characters of user input quoted back in a message

@@ -19,5 +19,12 @@ class Events(Protocol):
     def warning(self, message: str) -> None:
         """Something the user should look at; the run goes on."""
 
+    def retry(self, message: str) -> None:
+        """A transient fault that will be retried.
+
+        A log line, not an annotation: a run that goes on to succeed should not show
+        warnings for faults it survived.
+        """
+
     def debug(self, message: str) -> None:
         """Detail for troubleshooting (one line per request), shown only when asked for."""

@@ -3,6 +3,12 @@
 The four organization secret stores share one API shape under ``/orgs/{org}/{store}/``:
 https://docs.github.com/en/rest/codespaces/organization-secrets (and the Actions,
 Dependabot and Copilot agents equivalents). Each store has its own public key.
+Every answer is checked by ``answers`` before use.
+
+Page caps come from GitHub's documented limits at 100 items a page, plus one page of
+slack for a list that grows while it is read: at most 1,000 secrets per org in the
+largest store (Actions; Codespaces allows 100), so 11 pages; at most 100,000 repositories
+per organization ("Repository limits" in GitHub's docs), so 1,001 pages of repositories.
 """
 
 from __future__ import annotations
@@ -12,11 +18,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from . import answers
 from .config import Repository, Store, Visibility
-from .errors import ApiError
+from .errors import ApiError, ReadBackError
 
 if TYPE_CHECKING:
+    from .send import Answer
     from .transport import Transport
+
+
+SECRET_PAGES = 1_000 // 100 + 1
+REPOSITORY_PAGES = 100_000 // 100 + 1
 
 
 @dataclass(frozen=True)
@@ -51,34 +63,49 @@ class GitHub:
 
     def public_key(self, org: str, store: Store) -> PublicKey:
         """``GET /orgs/{org}/{store}/secrets/public-key``."""
+        operation = f"fetch the {store.label} public key of {org}"
         answer = self.transport.request(
-            "GET",
-            f"{_secrets_path(org, store)}/public-key",
-            operation=f"fetch the {store.label} public key of {org}",
+            "GET", f"{_secrets_path(org, store)}/public-key", operation=operation
         )
-        body = answer.json()
-        return PublicKey(key_id=str(body["key_id"]), key=str(body["key"]))
+        key_id, key = answers.public_key(_json(answer, operation), operation)
+        return PublicKey(key_id=key_id, key=key)
 
     def list_secrets(self, org: str, store: Store) -> dict[str, ExistingSecret]:
         """``GET /orgs/{org}/{store}/secrets``, every page, keyed by upper-case name."""
+        operation = f"list the {store.label} secrets of {org}"
         items = self.transport.paginate(
-            _secrets_path(org, store),
-            "secrets",
-            operation=f"list the {store.label} secrets of {org}",
+            _secrets_path(org, store), "secrets", operation=operation, max_pages=SECRET_PAGES
         )
-        secrets = (
-            ExistingSecret(str(i["name"]).upper(), Visibility(i["visibility"])) for i in items
-        )
+        found = (answers.secret_item(item, operation) for item in items)
+        secrets = (ExistingSecret(name.upper(), Visibility(seen)) for name, seen in found)
         return {secret.name: secret for secret in secrets}
 
     def selected_repositories(self, org: str, store: Store, name: str) -> list[Repository]:
         """``GET /orgs/{org}/{store}/secrets/{name}/repositories``, every page."""
+        operation = f"read the repositories of {store.label} secret {name} in {org}"
         items = self.transport.paginate(
             f"{_secrets_path(org, store)}/{_segment(name)}/repositories",
             "repositories",
-            operation=f"read the repositories of {store.label} secret {name} in {org}",
+            operation=operation,
+            max_pages=REPOSITORY_PAGES,
         )
-        return [_repository(item) for item in items]
+        return [_repository(item, operation) for item in items]
+
+    def kept_repositories(self, org: str, store: Store, name: str) -> list[Repository]:
+        """The read-back after a write: ``selected_repositories``, failing as ``ReadBackError``.
+
+        The secret is already written when this runs, so a failure here must be reported
+        as a written secret whose read-back failed, never as a failed write.
+        """
+        try:
+            return self.selected_repositories(org, store, name)
+        except ApiError as exc:
+            raise ReadBackError(
+                f"{name} was written to {org}, but reading back its repositories failed: "
+                f"{exc.message}",
+                remedy=exc.remedy,
+                status=exc.status,
+            ) from exc
 
     def put_secret(
         self,
@@ -126,27 +153,33 @@ class GitHub:
 
     def repository(self, owner: str, name: str) -> Repository | None:
         """``GET /repos/{owner}/{repo}``; None when it does not exist or the token cannot see it."""
+        operation = f"look up the repository {owner}/{name}"
         try:
             answer = self.transport.request(
-                "GET",
-                f"/repos/{_segment(owner)}/{_segment(name)}",
-                operation=f"look up the repository {owner}/{name}",
+                "GET", f"/repos/{_segment(owner)}/{_segment(name)}", operation=operation
             )
         except ApiError as exc:
             if exc.status == 404:
                 return None
             raise
-        return _repository(answer.json())
+        return _repository(_json(answer, operation), operation)
 
     def org_repositories(self, org: str) -> Iterator[Repository]:
         """``GET /orgs/{org}/repos``, lazily page by page, so callers can stop early."""
+        operation = f"list the repositories of {org}"
         items = self.transport.paginate(
-            f"/orgs/{_segment(org)}/repos",
-            "",
-            operation=f"list the repositories of {org}",
+            f"/orgs/{_segment(org)}/repos", "", operation=operation, max_pages=REPOSITORY_PAGES
         )
-        return (_repository(item) for item in items)
+        return (_repository(item, operation) for item in items)
 
 
-def _repository(item: dict[str, Any]) -> Repository:
-    return Repository(id=int(item["id"]), full_name=str(item["full_name"]))
+def _json(answer: Answer, operation: str) -> Any:
+    try:
+        return answer.json()
+    except ValueError:
+        raise answers.bad_answer(operation, "it is not JSON", answer.status) from None
+
+
+def _repository(item: Any, operation: str) -> Repository:
+    repo_id, full_name = answers.repository_item(item, operation)
+    return Repository(id=repo_id, full_name=full_name)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import TextIO
 from actions_toolkit.command import Command
 from actions_toolkit.file_command import prepare_key_value_message
 
-from .errors import InputProblem
+from .errors import InputProblem, Interrupted
 from .results import RunResult, SecretResult, Status
 
 SUMMARY_TITLE = "### Codespaces organization secrets"
@@ -30,6 +31,8 @@ SUMMARY_TITLE = "### Codespaces organization secrets"
 # a lone brace or quote of a JSON or dotenv block would blank it out of every log line.
 MIN_MASKED_LINE = 4
 MAX_LISTED_PROBLEMS = 50
+MAX_LISTED_RETRIES = 10
+SIGNAL_NAMES = {2: "SIGINT", 15: "SIGTERM"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Report:
 
     def __init__(self, runner: Runner) -> None:
         self.runner = runner
+        self.retries: list[str] = []
+        self.file_error = ""  # set when $GITHUB_OUTPUT or $GITHUB_STEP_SUMMARY failed
 
     def _command(self, kind: str, message: str, properties: Mapping[str, str] = {}) -> None:
         self.runner.log.write(str(Command(kind, dict(properties), message)) + os.linesep)
@@ -78,8 +83,13 @@ class Report:
         self._command(kind, message, {"title": title} if title else {})
 
     def info(self, message: str) -> None:
-        """A plain log line."""
-        self.runner.log.write(message + os.linesep)
+        """A plain log line (never a workflow command, whatever text it carries)."""
+        self.runner.log.write(inert_line(message) + os.linesep)
+
+    def retry(self, message: str) -> None:
+        """A retried fault: a log line now; an annotation only if the run then fails."""
+        self.retries.append(message)
+        self.info(message)
 
     def warning(self, message: str) -> None:
         """A warning annotation."""
@@ -122,12 +132,26 @@ class Report:
 
     def failure(self, title: str, message: str) -> None:
         """Annotate a failure that stopped the run before any result existed."""
+        self._retries_note(failed=True)
         self.annotate("error", message, title)
         self._append_summary([SUMMARY_TITLE, "", f"**Failed**: {_cell(message)}"])
         self._set_outputs({"status": Status.FAILED.value, "results": "[]"})
 
+    def interrupted(self, exc: Interrupted) -> None:
+        """One short line for a run stopped by a signal, then the results so far, if any."""
+        name = SIGNAL_NAMES.get(exc.signum, f"signal {exc.signum}")
+        partial = exc.partial if isinstance(exc.partial, RunResult) else None
+        done = "the results so far follow" if partial else "no result was complete"
+        self.annotate("error", f"Interrupted by {name}; {done}.", "Interrupted")
+        if partial is not None:
+            self.run_result(partial)
+        else:
+            self._append_summary([SUMMARY_TITLE, "", f"**Interrupted** by {name}."])
+            self._set_outputs({"status": Status.FAILED.value, "results": "[]"})
+
     def run_result(self, result: RunResult) -> None:
         """Annotate errors, then write the outputs and the summary table."""
+        self._retries_note(failed=result.failed)
         for error in result.errors:
             self.annotate("error", error, "Codespaces secret not written")
         single = result.results[0] if len(result.results) == 1 else None
@@ -142,21 +166,48 @@ class Report:
         self._set_outputs(outputs)
         self._append_summary(summary_lines(result))
 
+    def _retries_note(self, *, failed: bool) -> None:
+        """Survived faults: one notice with the count; before a failure, warnings."""
+        if not self.retries:
+            return
+        if not failed:
+            self.notice(f"{len(self.retries)} transient fault(s) were retried and survived.")
+            return
+        for line in self.retries[:MAX_LISTED_RETRIES]:
+            self.warning(line)
+        hidden = len(self.retries) - MAX_LISTED_RETRIES
+        if hidden > 0:
+            self.warning(f"... and {hidden} more retried fault(s).")
+
     def _set_outputs(self, outputs: Mapping[str, str]) -> None:
         # Without $GITHUB_OUTPUT there is nowhere to write outputs (the deprecated
         # ::set-output command is not used).
         if self.runner.output is None:
             return
-        with open(self.runner.output, "a", encoding="utf-8", newline="") as out:
-            for name, value in outputs.items():
-                out.write(prepare_key_value_message(name, value) + os.linesep)
+        text = "".join(prepare_key_value_message(k, v) + os.linesep for k, v in outputs.items())
+        self._write_file("GITHUB_OUTPUT", self.runner.output, text, errors="strict")
 
     def _append_summary(self, lines: list[str]) -> None:
         if self.runner.summary is None:
             return
         # "replace": text the runner could not have passed (invalid UTF-8) must not crash.
-        with open(self.runner.summary, "a", encoding="utf-8", errors="replace") as summary:
-            summary.write("\n".join(lines) + os.linesep)
+        text = "\n".join(lines) + os.linesep
+        self._write_file("GITHUB_STEP_SUMMARY", self.runner.summary, text, errors="replace")
+
+    def _write_file(self, variable: str, path: Path, text: str, *, errors: str) -> None:
+        """Append to a file command; a failure is one clear error, reported once."""
+        if self.file_error:
+            return
+        try:
+            with open(path, "a", encoding="utf-8", errors=errors, newline="") as out:
+                out.write(text)
+        except OSError as exc:
+            self.file_error = f"Cannot write ${variable} ({path}): {exc.strerror or exc}."
+            self.annotate(
+                "error",
+                f"{self.file_error} The outputs or step summary of this run are incomplete.",
+                "Runner file not writable",
+            )
 
 
 def summary_lines(result: RunResult) -> list[str]:
@@ -197,5 +248,30 @@ def _totals(rows: list[SecretResult]) -> str:
 
 
 def _cell(text: str) -> str:
-    """Keep a table cell on one line and its pipes from splitting the row."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """Text as inert Markdown on one line: no link, image, HTML, emphasis or row split.
+
+    Error text can quote a server; the step summary renders Markdown and HTML, so every
+    character that could start markup is escaped, and bare URLs are broken up so they
+    do not become links.
+    """
+    flat = " ".join(text.split())
+    escaped = "".join(_MARKDOWN_ESCAPES.get(char, char) for char in flat)
+    return _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], escaped)
+
+
+# HTML-significant characters as entities; Markdown punctuation backslash-escaped.
+_MARKDOWN_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    **{char: "\\" + char for char in "\\`*_[](){}#!|~"},
+}
+# What GitHub's Markdown would turn into a link by itself: a scheme or a "www." start.
+_AUTOLINK = re.compile(r"(?i)(?:https?:|ftp:|mailto:|www\.)")
+
+
+def inert_line(text: str) -> str:
+    """Text as one plain log line that the runner cannot take for a workflow command."""
+    line = " ".join(text.replace("\r", " ").split("\n"))
+    line = line.replace("##[", "## [")  # the runner's older command syntax, anywhere
+    return "> " + line if line.lstrip().startswith("::") else line

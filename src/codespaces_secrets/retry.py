@@ -25,10 +25,11 @@ SECONDARY_LIMIT_MIN_WAIT = 60.0  # GitHub: "wait for at least one minute" when i
 class Fault:
     """One failed attempt, as the retry rules see it (no body, no secrets)."""
 
-    what: str  # e.g. "HTTP 503", "timed out", "connection failed"
+    what: str  # e.g. "HTTP 503", "api.github.com: timed out"
     status: int | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     github_message: str = ""
+    kind: str = ""  # without an answer: "name not found", "connection refused", "timed out"...
 
     @property
     def rate_limited(self) -> bool:
@@ -46,47 +47,74 @@ class Fault:
     @property
     def transient(self) -> bool:
         """Whether trying again can help: no answer at all, a 5xx, or a rate limit."""
-        return self.status is None or self.status >= 500 or self.rate_limited
+        # 5xx only: a made-up status such as 999 is not a server error to wait out.
+        return self.status is None or 500 <= self.status <= 599 or self.rate_limited
 
 
 @dataclass(frozen=True)
 class Decision:
-    """Wait ``wait`` seconds and try again, or give up for the reason in ``give_up``."""
+    """Wait ``wait`` seconds and try again, or give up for the reason in ``give_up``.
+
+    ``limit`` names what stopped the retries: ``attempts`` (retry attempts), ``wait`` (the
+    run's retry-wait-limit) or ``name`` (a custom host whose name never resolved).
+    """
 
     wait: float
     give_up: str = ""
+    limit: str = ""
 
 
 class Retrier:
-    """Applies one run's retry policy: bounded attempts, one waiting budget for the run."""
+    """Applies one run's retry policy: bounded attempts, one time budget for the run.
+
+    The budget (``retry-wait-limit``) pays for all time lost to faults: the waits before
+    retries and the attempts that failed (a timeout costs its whole deadline). Once it is
+    spent, nothing more is retried anywhere in the run; each later request still gets its
+    one attempt. ``custom_host``: the API is not GitHub's own host, so a name that never
+    resolved in this run is taken as a typo after the first attempt instead of a DNS
+    hiccup.
+    """
 
     def __init__(
         self,
         policy: RetryPolicy,
         clock: Clock,
         jitter: Callable[[], float] = random.random,
+        *,
+        custom_host: bool = False,
     ) -> None:
         self.policy = policy
         self.clock = clock
         self.jitter = jitter
-        self.waited = 0.0
+        self.custom_host = custom_host
+        self.spent = 0.0  # seconds lost to faults: failed attempts and waits
+        self.answered = False  # the server has answered at least once in this run
+
+    def charge(self, seconds: float) -> None:
+        """Charge the time a failed attempt took to the run's budget."""
+        self.spent += max(0.0, seconds)
 
     def decide(self, fault: Fault, attempt: int) -> Decision:
         """What to do after ``attempt`` (1-based) ended with ``fault``."""
         wait = self.wait_for(fault, attempt)
-        budget = self.policy.max_total_wait - self.waited
+        limit = self.policy.max_total_wait
+        budget = limit - self.spent
+        if fault.kind == "name not found" and self.custom_host and not self.answered:
+            return Decision(wait, "the name never resolved in this run", "name")
         if attempt >= self.policy.max_attempts:
-            return Decision(wait, f"gave up after {attempt} attempt(s)")
+            return Decision(wait, f"gave up after {attempt} attempt(s)", "attempts")
+        if budget <= 0:
+            return Decision(wait, f"the {limit:g}s retry-wait-limit of the run is spent", "wait")
         if wait > budget:
             who = "GitHub asked to" if fault.rate_limited else "the next retry would"
             return Decision(
-                wait, f"{who} wait {wait:.0f}s, beyond the {budget:.0f}s of retry time left"
+                wait, f"{who} wait {wait:.0f}s, beyond the {budget:.0f}s of retry time left", "wait"
             )
         return Decision(wait)
 
     def wait(self, seconds: float) -> None:
         """Wait before a retry, charging the run's budget."""
-        self.waited += seconds
+        self.spent += seconds
         self.clock.sleep(seconds)
 
     def wait_for(self, fault: Fault, attempt: int) -> float:

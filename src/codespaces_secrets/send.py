@@ -4,19 +4,47 @@ The one place that knows requests' exceptions: an attempt ends with an ``Answer`
 HTTP status, body read), a ``NoAnswer`` (the network failed in a way a retry may fix),
 or an ``ApiError`` (a failure no retry fixes, with its remedy). Retrying is not decided
 here but in ``retry``; ``transport`` puts the two together.
+
+Every attempt is bounded: one deadline covers connecting, the headers and the whole body
+(``deadline``), and the body is read as a stream that stops at ``Limits.max_body``
+bytes, counted after inflating a compressed answer. Nothing a server sends can make one
+attempt run longer or hold more memory than that.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import socket
+import ssl
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import requests
+import urllib3.exceptions
 
+from .deadline import Deadline
 from .errors import ApiError
 from .retry import Fault
+
+MIB = 1024 * 1024
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long one attempt may take and how much of an answer it reads.
+
+    ``deadline``: seconds for the whole attempt, connect to last body byte. ``max_body``:
+    the largest answer read. GitHub's largest answer here is a page of 100 full repository
+    objects (``GET /orgs/{org}/repos``), about 0.6 MB; 4 MiB is well above that and small
+    next to a runner's memory, even with the JSON parsed (a few times the text).
+    """
+
+    connect: float = 10.0
+    deadline: float = 30.0
+    max_body: int = 4 * MIB
 
 
 @dataclass(frozen=True)
@@ -26,11 +54,15 @@ class Answer:
     status: int
     headers: Mapping[str, str]  # case-insensitive, as requests gives them
     body: bytes
+    url: str  # the URL that was fetched, query included
     next_url: str | None  # the ``Link: rel="next"`` target, if any
 
     def json(self) -> Any:
-        """The body as JSON (raises ``ValueError`` when it is not)."""
-        return json.loads(self.body)
+        """The body as JSON (raises ``ValueError`` when it is not, or nests absurdly deep)."""
+        try:
+            return json.loads(self.body)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
 
     def github_message(self) -> str:
         """GitHub's own ``message`` and ``errors[]`` text, short; never the raw body."""
@@ -40,12 +72,15 @@ class Answer:
             return ""
         if not isinstance(body, dict):
             return ""
+        errors = body.get("errors")
         details = [
             str(error.get("message") or error.get("code") or "")
-            for error in body.get("errors", [])
+            for error in (errors if isinstance(errors, list) else [])
             if isinstance(error, dict)
         ]
-        text = "; ".join(part for part in [str(body.get("message", "")), *details] if part)
+        message = body.get("message")
+        first = message if isinstance(message, str) else ""
+        text = "; ".join(part for part in [first, *details] if part)
         return text[:500]
 
     def fault(self) -> Fault:
@@ -67,36 +102,180 @@ def send_once(
     url: str,
     *,
     operation: str,
-    api_url: str,
-    timeout: tuple[float, float],
+    host: str,
+    limits: Limits,
+    proxies: Mapping[str, str],
+    verify: bool | str,
     json_body: Mapping[str, Any] | None = None,
     params: Mapping[str, str | int] | None = None,
 ) -> Answer:
-    """Make one attempt; return the answer or raise ``NoAnswer`` / ``ApiError``."""
-    try:
-        response = session.request(method, url, json=json_body, params=params, timeout=timeout)
-        body = response.content
-    except requests.exceptions.SSLError as exc:
-        # A certificate problem does not go away by retrying; say what fixes it.
-        raise ApiError(
-            f"Could not {operation}: the TLS certificate of {api_url} could not be verified.",
-            remedy="For a private CA, set REQUESTS_CA_BUNDLE to the CA's PEM file. "
-            "Verification is never turned off.",
-        ) from exc
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        what = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
-        raise NoAnswer(Fault(what)) from exc
-    except requests.RequestException as exc:
-        raise ApiError(
-            f"Could not {operation}: the request could not be made ({type(exc).__name__}).",
-            remedy="Check that api-url is the REST API root, e.g. https://api.github.com.",
-        ) from exc
-    except OSError as exc:
-        # requests reports an unreadable REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE this way.
-        raise ApiError(
-            f"Could not {operation}: the CA certificate bundle cannot be read.",
-            remedy="REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names a file that does not "
-            "exist; point it at the CA's PEM file or unset it.",
-        ) from exc
+    """Make one attempt; return the answer or raise ``NoAnswer`` / ``ApiError``.
+
+    ``host`` names the server in messages (never with userinfo); redirects are not
+    followed here (``transport`` decides which ones may be).
+    """
+    timeout = (min(limits.connect, limits.deadline), limits.deadline)
+    with Deadline(limits.deadline) as deadline:
+        try:
+            response = session.request(
+                method,
+                url,
+                json=json_body,
+                params=params,
+                timeout=timeout,
+                stream=True,
+                allow_redirects=False,
+                proxies=dict(proxies),
+                verify=verify,
+            )
+            with response:
+                body = _read_body(response, limits.max_body, operation)
+        except ApiError:
+            raise
+        except Exception as exc:
+            if deadline.expired:
+                raise NoAnswer(_timed_out(host, limits)) from exc
+            raise _translate(exc, operation, host, verify) from exc
+        if deadline.expired:
+            # A close-delimited body ends at the shutdown: it looks complete but is not.
+            raise NoAnswer(_timed_out(host, limits))
     following = response.links.get("next", {}).get("url")
-    return Answer(response.status_code, response.headers, body, following)
+    return Answer(response.status_code, response.headers, body, response.url, following)
+
+
+def _timed_out(host: str, limits: Limits) -> Fault:
+    return Fault(f"{host}: no complete answer within {limits.deadline:g}s", kind="timed out")
+
+
+def _translate(exc: Exception, operation: str, host: str, verify: bool | str) -> Exception:
+    """Translate a failure of requests/urllib3 into ``NoAnswer`` or ``ApiError``."""
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return ApiError(
+            f"Could not {operation}: the proxy refused or failed the connection to {host}.",
+            remedy="Check HTTPS_PROXY/HTTP_PROXY (and credentials in it) or add the host to "
+            "NO_PROXY.",
+        )
+    kind = failure_kind(exc)
+    if kind == "TLS failure":
+        # A certificate problem does not go away by retrying; say what fixes it.
+        bundle = f" (CA bundle: {verify})" if isinstance(verify, str) else ""
+        return ApiError(
+            f"Could not {operation}: TLS failure: the TLS certificate of {host} could not be "
+            f"verified{bundle}.",
+            remedy="For a private CA, set REQUESTS_CA_BUNDLE to the CA's PEM file"
+            + (" (the one set does not verify this server)" if bundle else "")
+            + ". Verification is never turned off.",
+        )
+    if kind:
+        return NoAnswer(Fault(f"{host}: {kind}", kind=kind))
+    if isinstance(exc, OSError) and not isinstance(exc, requests.RequestException):
+        # requests reports an unreadable REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE this way.
+        return ApiError(
+            f"Could not {operation}: the CA certificate bundle cannot be read.",
+            remedy="REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names a file that does not exist; "
+            "point it at the CA's PEM file or unset it.",
+        )
+    if isinstance(exc, requests.ConnectionError | urllib3.exceptions.HTTPError):
+        return NoAnswer(Fault(f"{host}: connection failed", kind="connection failed"))
+    return ApiError(
+        f"Could not {operation}: the request could not be made ({type(exc).__name__}).",
+        remedy="Check that api-url is the REST API root, e.g. https://api.github.com.",
+    )
+
+
+def failure_kind(exc: BaseException) -> str:
+    """What failed, from the chain of causes: name, refusal, timeout, TLS ('' if unknown)."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        kind = _kind_of(current)
+        if kind:
+            return kind
+        linked = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        linked += list(current.args)
+        pending += [x for x in linked if isinstance(x, BaseException)]
+    return ""
+
+
+def _kind_of(exc: BaseException) -> str:
+    if isinstance(exc, socket.gaierror | urllib3.exceptions.NameResolutionError):
+        return "name not found"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, ssl.SSLError | urllib3.exceptions.SSLError):
+        return "TLS failure"
+    if isinstance(exc, TimeoutError | requests.Timeout | urllib3.exceptions.TimeoutError):
+        return "timed out"
+    if isinstance(exc, ConnectionResetError):
+        return "connection reset"
+    return ""
+
+
+def _read_body(response: requests.Response, cap: int, operation: str) -> bytes:
+    """The body, read in chunks and inflated if compressed, refused beyond ``cap`` bytes."""
+    inflate = _inflater(response.headers.get("content-encoding", ""), operation)
+    parts: list[bytes] = []
+    size = 0
+    for chunk in inflate(_raw_chunks(response), cap + 1):
+        size += len(chunk)
+        if size > cap:
+            raise ApiError(
+                f"Could not {operation}: the answer is larger than {cap // MIB} MiB, far more "
+                "than GitHub sends for it; it was not read further.",
+                remedy="Check that api-url is GitHub's REST API root and that no proxy alters "
+                "answers.",
+                status=response.status_code,
+            )
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _raw_chunks(response: requests.Response) -> Iterator[bytes]:
+    while chunk := response.raw.read(CHUNK, decode_content=False):
+        yield chunk
+
+
+Inflater = Callable[[Iterator[bytes], int], Iterator[bytes]]
+
+
+class _Inflate:
+    """Inflates gzip or zlib data; each step yields at most ``limit`` bytes at a time."""
+
+    def __call__(self, chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
+        inflater = zlib.decompressobj(wbits=47)  # 32 + 15: gzip or zlib header, detected
+        for chunk in chunks:
+            data = chunk
+            while data:
+                out = inflater.decompress(data, limit)
+                if out:
+                    yield out
+                data = inflater.unconsumed_tail
+                if not out and data:
+                    break  # no progress: let the size check or the next chunk decide
+
+
+def _plain(chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
+    return chunks
+
+
+def _inflater(encoding: str, operation: str) -> Inflater:
+    """The identity or one layer of gzip/deflate; anything else is refused unread.
+
+    The action asks for ``Accept-Encoding: identity``, so GitHub sends plain text; a
+    server that compresses anyway is inflated under the same size cap, and one that
+    stacks encodings (``gzip, gzip``) is refused rather than inflated layer by layer.
+    """
+    codings = [x.strip().lower() for x in encoding.split(",") if x.strip()]
+    codings = [x for x in codings if x != "identity"]
+    if not codings:
+        return _plain
+    if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
+        return _Inflate()
+    raise ApiError(
+        f"Could not {operation}: the answer uses a content encoding the action does not accept.",
+        remedy="The action asks for uncompressed answers; check that no proxy recompresses them.",
+    )

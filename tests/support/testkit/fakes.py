@@ -11,8 +11,10 @@ from codespaces_secrets.clock import Clock
 from codespaces_secrets.config import Access
 from codespaces_secrets.core import Connect
 from codespaces_secrets.events import Events
+from codespaces_secrets.redact import Redactor
 from codespaces_secrets.retry import WritePacer
-from codespaces_secrets.transport import DEFAULT_TIMEOUT, Transport
+from codespaces_secrets.send import Limits
+from codespaces_secrets.transport import Transport
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Recorder:
 
     infos: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    retries: list[str] = field(default_factory=list)
     debugs: list[str] = field(default_factory=list)
 
     def info(self, message: str) -> None:
@@ -70,6 +73,10 @@ class Recorder:
         """Record a warning."""
         self.warnings.append(message)
 
+    def retry(self, message: str) -> None:
+        """Record a retried fault."""
+        self.retries.append(message)
+
     def debug(self, message: str) -> None:
         """Record a debug line."""
         self.debugs.append(message)
@@ -77,12 +84,28 @@ class Recorder:
 
 def connect_with(
     *,
-    timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
+    connect: float | None = None,
+    max_body: int | None = None,
     pacer: Callable[[], WritePacer] = WritePacer,
 ) -> Connect:
-    """A transport factory with another timeout or pacing (a fresh pacer per run)."""
+    """A transport factory with other limits or pacing (a fresh pacer per run).
 
-    def connect(access: Access, *, clock: Clock, events: Events) -> Transport:
-        return Transport(access, clock=clock, events=events, timeout=timeout, pacer=pacer())
+    ``timeout``: the whole attempt's deadline in seconds; ``connect``: the connect
+    timeout; ``max_body``: the largest answer read, in bytes.
+    """
+    default = Limits()
+    limits = Limits(
+        connect=default.connect if connect is None else connect,
+        deadline=default.deadline if timeout is None else timeout,
+        max_body=default.max_body if max_body is None else max_body,
+    )
 
-    return connect
+    def make(
+        access: Access, *, clock: Clock, events: Events, redactor: Redactor | None = None
+    ) -> Transport:
+        return Transport(
+            access, clock=clock, events=events, limits=limits, pacer=pacer(), redactor=redactor
+        )
+
+    return make

@@ -1,0 +1,85 @@
+"""Check GitHub's answers before anything uses them.
+
+A server that is not GitHub, a broken proxy or a GitHub bug can answer 200 with
+anything: HTML, ``null`` fields, a list where an object belongs, a key that is not a
+key. Each reader here takes the parsed JSON, checks the types and ranges of exactly the
+fields the action reads (as GitHub's OpenAPI description documents them) and returns a
+typed value, or raises an ``ApiError`` that says what was wrong. That error belongs to
+its org or secret like any other API error, so the rest of the run goes on.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from .errors import ApiError
+
+KEY_BYTES = 32  # a Curve25519 public key, as libsodium's sealed boxes use
+VISIBILITIES = ("all", "private", "selected")
+MAX_ID = 2**63 - 1  # GitHub's IDs are int64
+
+
+def bad_answer(operation: str, problem: str, status: int | None = None) -> ApiError:
+    """The error for an answer that is not what GitHub's API documents."""
+    return ApiError(
+        f"Could not {operation}: the server's answer is not what GitHub's API documents "
+        f"({problem}).",
+        remedy="Check that api-url is GitHub's REST API root and that no proxy alters "
+        "answers; if it is GitHub, re-run the job.",
+        status=status,
+    )
+
+
+def json_object(body: Any, operation: str) -> dict[str, Any]:
+    """The answer as a JSON object."""
+    if not isinstance(body, dict):
+        raise bad_answer(operation, f"expected a JSON object, got {_kind(body)}")
+    return body
+
+
+def public_key(body: Any, operation: str) -> tuple[str, str]:
+    """``key_id`` (a non-empty string or an integer) and ``key`` (32 bytes, base64)."""
+    found = json_object(body, operation)
+    key_id, key = found.get("key_id"), found.get("key")
+    if isinstance(key_id, bool) or not isinstance(key_id, str | int) or key_id == "":
+        raise bad_answer(operation, "key_id is missing or not a string")
+    if not isinstance(key, str):
+        raise bad_answer(operation, "key is missing or not a string")
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except (binascii.Error, ValueError):
+        raise bad_answer(operation, "key is not base64") from None
+    if len(raw) != KEY_BYTES:
+        raise bad_answer(operation, f"key is {len(raw)} bytes, not {KEY_BYTES}")
+    if raw == bytes(KEY_BYTES):
+        raise bad_answer(operation, "key is all zeros")
+    return str(key_id), key
+
+
+def secret_item(item: Any, operation: str) -> tuple[str, str]:
+    """A listed secret's ``name`` and ``visibility`` (one of GitHub's three)."""
+    found = json_object(item, operation)
+    name, visibility = found.get("name"), found.get("visibility")
+    if not isinstance(name, str) or not name:
+        raise bad_answer(operation, "a secret's name is missing or not a string")
+    if visibility not in VISIBILITIES:
+        raise bad_answer(operation, f"secret {name[:100]} has an unknown visibility")
+    return name, str(visibility)
+
+
+def repository_item(item: Any, operation: str) -> tuple[int, str]:
+    """A repository's ``id`` (a positive integer) and ``full_name`` (``owner/name``)."""
+    found = json_object(item, operation)
+    repo_id, full_name = found.get("id"), found.get("full_name")
+    if isinstance(repo_id, bool) or not isinstance(repo_id, int) or not 0 < repo_id <= MAX_ID:
+        raise bad_answer(operation, "a repository's id is missing or not a positive integer")
+    if not isinstance(full_name, str) or "/" not in full_name:
+        raise bad_answer(operation, "a repository's full_name is missing or not owner/name")
+    return repo_id, full_name
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", type(None): "null"}
+    return names.get(type(value), "a " + type(value).__name__)
