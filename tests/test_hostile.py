@@ -145,10 +145,11 @@ def test_wellformed_batches_round_trip(
         {
             name: st.one_of(any_text, nasty)
             for name in INPUT_NAMES
-            if name not in ("value", "token", "secrets")
+            if name not in ("value", "token", "tokens", "secrets")
         }
         | {
             "token": st.one_of(any_text, with_canary(any_text)),
+            "tokens": st.one_of(st.just(""), with_canary(any_text)),
             "value": st.one_of(st.just(""), with_canary(any_text)),
             "secrets": st.one_of(st.just(""), secrets_texts, any_text),
         }
@@ -168,7 +169,7 @@ def test_parse_never_raises(raw: dict[str, str]) -> None:
     config = parsed.config
     if config is None:
         return
-    assert config.access.token
+    assert config.access.token or config.access.org_tokens
     assert not any(char.isspace() for char in config.access.token)
     assert config.access.api_url.startswith(("https://", "http://"))
     for secret in config.job.secrets:

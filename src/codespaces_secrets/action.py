@@ -50,7 +50,7 @@ def main(
 def _main(env: Mapping[str, str], report: Report, connect: Connect | None, clock: Clock) -> int:
     raw = action_inputs(env)
     # Mask first: the token and the raw values, before anything else can be printed.
-    first = [raw["token"], raw["value"], raw["secrets"]]
+    first = [raw["token"], raw["tokens"], raw["value"], raw["secrets"]]
     report.mask(first)
     workspace = Path(env.get("GITHUB_WORKSPACE") or os.getcwd())
     parsed = parse(raw, workspace=workspace, default_api_url=env.get("GITHUB_API_URL"))

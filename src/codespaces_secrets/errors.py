@@ -13,6 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class Interrupted(BaseException):
+    """The run was asked to stop (SIGINT or SIGTERM): end now, report what was done."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 class ActionError(Exception):
     """A failure the action explains to its user rather than crashing on."""
 
@@ -53,6 +61,12 @@ class RetriesExhaustedError(ApiError):
     """A request kept failing with a transient fault until the retry bound was reached."""
 
     title = "GitHub API unavailable"
+
+
+class LimitError(ActionError):
+    """The run would take a store past GitHub's limit on the number of secrets."""
+
+    title = "Secret limit"
 
 
 class RepositoryError(ActionError):

@@ -127,9 +127,9 @@ class Report:
         self._set_outputs({"status": Status.FAILED.value, "results": "[]"})
 
     def run_result(self, result: RunResult) -> None:
-        """Annotate errors, then write the outputs and the summary table."""
+        """Annotate errors, then write the outputs and the summary."""
         for error in result.errors:
-            self.annotate("error", error, "Codespaces secret not written")
+            self.annotate("error", error, "Organization secrets not written")
         single = result.results[0] if len(result.results) == 1 else None
         ids = [r.id for r in single.repositories] if single else []
         outputs = {
@@ -160,32 +160,66 @@ class Report:
 
 
 def summary_lines(result: RunResult) -> list[str]:
-    """Markdown: one table per organization with its totals, then the overall totals."""
+    """Markdown: per org, per store, a table of what changed (before → after)."""
     lines = [SUMMARY_TITLE, ""]
+    if result.dry_run:
+        lines += ["> **Dry run**: nothing was written or deleted; this is what would change.", ""]
+    if result.interrupted:
+        lines += ["> **Interrupted**: the run was stopped; below is what was done so far.", ""]
     orgs = list(dict.fromkeys(r.org for r in result.results))
     for org in orgs:
         rows = [r for r in result.results if r.org == org]
-        if len(orgs) > 1:
-            lines += [f"#### {org}: {_totals(rows)}", ""]
-        lines += [
-            "| Org | Secret | Status | Visibility | Repositories |",
-            "| --- | --- | --- | --- | --- |",
-            *(_row(r) for r in rows),
-            "",
-        ]
+        lines += [f"#### {org}: {_totals(rows)}", ""]
+        failures = [e for e in result.store_errors if e.org == org]
+        for failure in failures:
+            where = f"{failure.store.label} secrets" if failure.store else "every store"
+            text = f"{failure.message} {failure.remedy}".strip()
+            lines += [f"❌ **{where}**: {_cell(text)}", ""]
+        failed_stores = {f.store for f in failures}
+        shown = [r for r in rows if r.store not in failed_stores and None not in failed_stores]
+        for store in dict.fromkeys(r.store for r in shown):
+            lines += [
+                f"{store.label}:",
+                "",
+                "| Secret | Status | Visibility | Repositories |",
+                "| --- | --- | --- | --- |",
+                *(_row(r) for r in shown if r.store is store),
+                "",
+            ]
     lines.append(f"**Total**: {_totals(list(result.results))}.")
-    failed = [r for r in result.results if r.status is Status.FAILED]
+    failed = [r for r in result.results if r.status is Status.FAILED and r.error]
+    listed = {(e.org, e.store) for e in result.store_errors}
+    failed = [r for r in failed if (r.org, r.store) not in listed and (r.org, None) not in listed]
     if failed:
         lines += ["", "**Failures**", ""]
-        lines += [f"- {r.org} / {r.name}: {_cell(r.error)}" for r in failed]
+        lines += [f"- {r.org} / {r.store.label} / {r.name}: {_cell(r.error)}" for r in failed]
     return lines
 
 
 def _row(r: SecretResult) -> str:
-    repositories = ", ".join(x.full_name for x in r.repositories) if r.repositories else "—"
-    visibility = r.visibility.value if r.visibility else "—"
     status = f"❌ {r.status.value}" if r.status is Status.FAILED else r.status.value
-    return f"| {r.org} | `{r.name}` | {status} | {visibility} | {_cell(repositories)} |"
+    return f"| `{r.name}` | {status} | {_visibility_change(r)} | {_cell(_repository_change(r))} |"
+
+
+def _visibility_change(r: SecretResult) -> str:
+    before = r.previous_visibility.value if r.previous_visibility else "—"
+    after = r.visibility.value if r.visibility else "—"
+    if r.status in (Status.DELETED, Status.WOULD_DELETE):
+        return f"{before} → deleted"
+    return after if before == after else f"{before} → {after}"
+
+
+def _repository_change(r: SecretResult) -> str:
+    """The repositories now, with what was added (+) and removed (-) by name."""
+    before = {x.id: x.full_name for x in r.previous_repositories or ()}
+    after = {x.id: x.full_name for x in r.repositories}
+    if r.status in (Status.DELETED, Status.WOULD_DELETE, Status.ABSENT, Status.FAILED):
+        after = before if r.status is Status.FAILED else {}
+    added = [name for i, name in after.items() if i not in before]
+    removed = [name for i, name in before.items() if i not in after]
+    kept = [name for i, name in after.items() if i in before]
+    parts = kept + [f"+{name}" for name in added] + [f"-{name}" for name in removed]
+    return ", ".join(parts) if parts else "—"
 
 
 def _totals(rows: list[SecretResult]) -> str:
