@@ -53,9 +53,9 @@ from hypothesis import strategies as st
 
 from codespaces_secrets import transport
 from codespaces_secrets.action import main
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.inputs import INPUT_NAMES, parse
 from codespaces_secrets.transport import Clock, Transport
+from github_emulator import ADMIN_TOKEN, Emulator
 
 import test_hostile as hostile
 from actionrun import ActionRun, read_back, runner_env

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from codespaces_secrets.action import main
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
+from github_emulator import ADMIN_TOKEN, Emulator
 
 from actionrun import ActionRun, read_back, runner_env
 

@@ -6,18 +6,18 @@ import pytest
 
 from codespaces_secrets.apply import Events, write
 from codespaces_secrets.config import RetryPolicy
-from codespaces_secrets.emulator import (
+from codespaces_secrets.github import GitHub
+from codespaces_secrets.inputs import parse
+from codespaces_secrets.plan import plan
+from codespaces_secrets.results import Status
+from codespaces_secrets.transport import Transport
+from github_emulator import (
     ADMIN_TOKEN,
     FINE_GRAINED_TOKEN,
     NOSCOPE_TOKEN,
     NOT_OWNER_TOKEN,
     Emulator,
 )
-from codespaces_secrets.github import GitHub
-from codespaces_secrets.inputs import parse
-from codespaces_secrets.plan import plan
-from codespaces_secrets.results import Status
-from codespaces_secrets.transport import Transport
 
 from conftest import RunAction
 

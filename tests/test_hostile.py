@@ -39,10 +39,10 @@ from hypothesis import strategies as st
 
 from codespaces_secrets import action, transport
 from codespaces_secrets.cli import main as cli_main
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.inputs import INPUT_NAMES, MAX_VALUE_BYTES, Parsed, parse
 from codespaces_secrets.report import MIN_MASKED_LINE
 from codespaces_secrets.transport import Clock
+from github_emulator import ADMIN_TOKEN, Emulator
 
 from actionrun import ROOT, ActionRun, read_back, runner_env
 from conftest import RunAction

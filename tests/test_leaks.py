@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 import pytest
 
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.report import MIN_MASKED_LINE
+from github_emulator import ADMIN_TOKEN, Emulator
 
 from actionrun import ActionRun
 from conftest import RunAction

@@ -11,9 +11,9 @@ import time
 import pytest
 
 from codespaces_secrets.config import RetryPolicy
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
 from codespaces_secrets.transport import Clock, Transport, WritePacer
+from github_emulator import ADMIN_TOKEN, Emulator
 
 KEY = "/orgs/octo-org/codespaces/secrets/public-key"
 LISTING = "/orgs/octo-org/codespaces/secrets"

@@ -49,7 +49,7 @@ from benchlib import (
     run_process,
 )
 
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
+from github_emulator import ADMIN_TOKEN, Emulator
 
 from actionrun import runner_env
 

@@ -1,6 +1,6 @@
 """Command line: run a seeded emulator until SIGTERM or SIGINT.
 
-    python -m codespaces_secrets.emulator [--tls] [--prefix /api/v3] [--host 127.0.0.1]
+    python -m github_emulator [--tls] [--prefix /api/v3] [--host 127.0.0.1]
         [--port 0] [--latency SECONDS] [--ready-file PATH]
 
 The ready file (JSON: url, ca_file, admin_token, pid) appears atomically once the server
@@ -18,8 +18,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..inputs import is_loopback
-from .emulator import Emulator, is_private
+from .emulator import Emulator
+from .hosts import may_listen_on
 from .seed import ADMIN_TOKEN
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -27,7 +27,7 @@ _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m codespaces_secrets.emulator",
+        prog="python -m github_emulator",
         description="Serve a seeded local GitHub API for Codespaces org secrets.",
     )
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a fresh CA")
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Serve until a stop signal; 0 on a clean stop."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if not (is_loopback(args.host) or (args.allow_private_host and is_private(args.host))):
+    if not may_listen_on(args.host, allow_private_host=args.allow_private_host):
         parser.error(f"refusing non-loopback host {args.host!r}: the admin routes expose secrets")
     if args.latency < 0:
         parser.error("--latency must be >= 0")
