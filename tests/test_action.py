@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from codespaces_secrets.emulator import Emulator
+from github_emulator import Emulator
 
 from conftest import RunAction
 

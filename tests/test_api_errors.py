@@ -6,18 +6,18 @@ import pytest
 
 from codespaces_secrets.apply import apply_store
 from codespaces_secrets.clock import SYSTEM_CLOCK
-from codespaces_secrets.emulator import (
+from codespaces_secrets.github import GitHub
+from codespaces_secrets.inputs import parse
+from codespaces_secrets.plan import StorePlan, plan_org
+from codespaces_secrets.results import Status
+from codespaces_secrets.transport import Transport
+from github_emulator import (
     ADMIN_TOKEN,
     FINE_GRAINED_TOKEN,
     NOSCOPE_TOKEN,
     NOT_OWNER_TOKEN,
     Emulator,
 )
-from codespaces_secrets.github import GitHub
-from codespaces_secrets.inputs import parse
-from codespaces_secrets.plan import StorePlan, plan_org
-from codespaces_secrets.results import Status
-from codespaces_secrets.transport import Transport
 from testkit import Recorder
 
 from conftest import RunAction

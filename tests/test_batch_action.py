@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from codespaces_secrets.emulator import Emulator
+from github_emulator import Emulator
 
 from conftest import RunAction
 

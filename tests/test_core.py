@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from codespaces_secrets.config import Config
 from codespaces_secrets.core import NOT_ATTEMPTED, execute
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.inputs import parse
 from codespaces_secrets.results import Status
+from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import FakeTime, Recorder
 
 

@@ -30,7 +30,7 @@ from containerlib import (
     run,
 )
 
-from codespaces_secrets.emulator import Emulator, StoredSecret
+from github_emulator import Emulator, StoredSecret
 
 ORG = "octo-org"
 WORKFLOW = REPO / "scripts" / "container" / "e2e-workflow.yml"

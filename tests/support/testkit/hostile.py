@@ -17,8 +17,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from codespaces_secrets.emulator import ADMIN_TOKEN, LABS_TOKEN, Emulator
 from codespaces_secrets.inputs import INPUT_NAMES, Parsed, parse
+from github_emulator import ADMIN_TOKEN, LABS_TOKEN, Emulator
 
 from .fakes import FakeTime
 from .leaks import find_leaks, mask_pieces, shown_text
