@@ -20,7 +20,7 @@ CS_BASE_KEY="$(printf '%s %s' "$CS_BASE_SUITE" "$CS_BASE_PACKAGES" | sha256sum |
 # The same Debian root file system, under a name of its own, is act's job image.
 CS_BASE_IMAGE="localhost/codespaces-secrets-base:$CS_BASE_SUITE-$CS_BASE_KEY"
 CS_BASE_TAR="$CS_CACHE/base/$CS_BASE_SUITE-$CS_BASE_KEY.tar"
-# Both files are written by setup-podman.sh (MACHINE.md, quirk 1).
+# Both files are written by setup-podman.sh (docs/containers.md, "Podman's configuration").
 export CONTAINERS_CONF="$CS_PODMAN_DIR/containers.conf"
 export CONTAINERS_STORAGE_CONF="$CS_PODMAN_DIR/storage.conf"
 export CS_CACHE CS_PODMAN_DIR CS_REPO_ROOT CS_FROM_IMAGE CS_BASE_SUITE CS_BASE_PACKAGES \
