@@ -175,3 +175,15 @@ def test_keeps_the_file_mode(action: Path) -> None:
     action.chmod(0o640)
     assert pin(action, REFERENCE, DIGEST).returncode == 0
     assert action.stat().st_mode & 0o7777 == 0o640
+
+
+def test_the_pinned_action_is_valid_action_metadata(action: Path) -> None:
+    assert pin(action, REFERENCE, DIGEST).returncode == 0
+    checker = Path(sys.executable).with_name("check-jsonschema")
+    proc = subprocess.run(
+        [str(checker), "--builtin-schema", "vendor.github-actions", str(action)],
+        text=True,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
