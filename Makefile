@@ -13,6 +13,7 @@ help:
 	@echo "make bench        measure the action against the GitHub CLI on the emulator"
 	@echo "make reliability  fault-injection and hostile-input figures"
 	@echo "make container-test / make e2e   build and run the real image / a real workflow (podman, act)"
+	@echo "make release-test the release path: local registry, push by digest, pin, act pulls it"
 
 setup: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml tests/support/pyproject.toml

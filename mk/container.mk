@@ -2,7 +2,7 @@
 # Debian 12 machine as root: podman and friends from apt when missing, podman's
 # configuration and a debootstrapped stand-in for the base image, all cached under
 # $${XDG_CACHE_HOME:-$$HOME/.cache}/codespaces-secrets so a rerun skips the slow parts.
-# Why each step exists: /work/shared/MACHINE.md and scripts/container/*.
+# Why each step exists: docs/containers.md and scripts/container/*.
 #
 #   make container-test  build the real Dockerfile, run the image exactly as the Actions
 #                        runner does against the emulator over HTTPS; figures in build/

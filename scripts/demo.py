@@ -15,7 +15,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
+from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import ActionRun, run_entrypoint, runner_env
 
 BOLD, DIM, GREEN, RED, RESET = "\033[1m", "\033[2m", "\033[32m", "\033[31m", "\033[0m"

@@ -11,7 +11,7 @@ import pytest
 
 from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
 from codespaces_secrets.core import Connect
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
+from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import ActionRun, run_in_process, runner_env
 
 AMBIENT_PREFIXES = ("INPUT_", "GITHUB_", "RUNNER_", "ACTIONS_")

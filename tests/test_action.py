@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from codespaces_secrets.emulator import Emulator
+from github_emulator import Emulator
 
 from conftest import RunAction
 
@@ -31,13 +31,16 @@ def test_creates_then_updates_a_private_secret(emulator: Emulator, run_action: R
     assert json.loads(first.outputs["results"]) == [
         {
             "org": "octo-org",
+            "app": "codespaces",
             "name": "API_KEY",
             "status": "created",
             "visibility": "private",
             "selected_repository_ids": [],
+            "previous_visibility": None,
+            "previous_selected_repository_ids": None,
         }
     ]
-    assert "| octo-org | `API_KEY` | created | private | — |" in first.summary
+    assert "| `API_KEY` | created | — → private | — |" in first.summary
 
     second = run_action(emulator, name="API_KEY", value="new value")
     assert second.exit_code == 0, second.log
@@ -80,8 +83,7 @@ def test_explicit_visibility_replaces(emulator: Emulator, run_action: RunAction)
     stored = emulator.secret("octo-org", "SHARED")
     assert stored is not None
     assert stored.visibility == "private"
-    # Nothing needed the existing secrets: no listing was made.
-    assert not any(r.path == "/orgs/octo-org/codespaces/secrets" for r in emulator.requests)
+    assert "| `SHARED` | updated | all → private | — |" in result.summary
 
 
 def test_repositories_resolve_names_and_ids(emulator: Emulator, run_action: RunAction) -> None:
@@ -189,16 +191,33 @@ def test_https_with_a_custom_ca(run_action: RunAction, monkeypatch: pytest.Monke
         assert stored.value == "v"
 
 
-def test_repositories_github_drops_are_reported(emulator: Emulator, run_action: RunAction) -> None:
+def test_a_numeric_id_outside_the_org_stops_the_run(
+    emulator: Emulator, run_action: RunAction
+) -> None:
     foreign = emulator.repo_id("octo-labs", "ml")
-    web = emulator.repo_id("octo-org", "web")
     result = run_action(emulator, name="DEPLOY", value="v", repositories=f"web, {foreign}")
     assert result.exit_code == 1
     (error,) = result.commands("error")
-    assert f"did not attach 1 repository: {foreign}" in error
-    stored = emulator.secret("octo-org", "DEPLOY")
-    assert stored is not None
-    assert stored.selected_repository_ids == (web,)
-    assert json.loads(result.outputs["results"])[0]["status"] == "failed"
-    reads = [r for r in emulator.requests if r.path.endswith("/DEPLOY/repositories")]
-    assert [r.method for r in reads] == ["GET"]  # the read-back
+    assert f"1 repository entry not found in octo-org: {foreign}. Nothing was written." in error
+    assert put_requests(emulator) == []
+    assert emulator.secret("octo-org", "DEPLOY") is None
+
+
+def test_repositories_github_drops_are_reported(emulator: Emulator, run_action: RunAction) -> None:
+    web, api = emulator.repo_id("octo-org", "web"), emulator.repo_id("octo-org", "api")
+    # GitHub answers the read-back with only one of the two: it dropped the other.
+    kept = {"id": web, "name": "web", "full_name": "octo-org/web"}
+    emulator.inject(
+        "GET",
+        "/orgs/octo-org/codespaces/secrets/DEPLOY/repositories",
+        status=200,
+        body={"total_count": 1, "repositories": [kept]},
+    )
+    result = run_action(emulator, name="DEPLOY", value="v", repositories=f"{web}, {api}")
+    assert result.exit_code == 1
+    (error,) = result.commands("error")
+    assert "did not attach 1 repository: octo-org/api" in error
+    (row,) = json.loads(result.outputs["results"])
+    assert row["status"] == "failed"
+    assert row["selected_repository_ids"] == [web]  # what GitHub kept, not what was sent
+    assert json.loads(result.outputs["selected-repository-ids"]) == [web]

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from codespaces_secrets.apply import write_org
+from codespaces_secrets.apply import apply_store
 from codespaces_secrets.clock import SYSTEM_CLOCK
-from codespaces_secrets.emulator import (
+from codespaces_secrets.github import GitHub
+from codespaces_secrets.inputs import parse
+from codespaces_secrets.plan import StorePlan, plan_org
+from codespaces_secrets.results import Status
+from codespaces_secrets.transport import Transport
+from github_emulator import (
     ADMIN_TOKEN,
     FINE_GRAINED_TOKEN,
     NOSCOPE_TOKEN,
     NOT_OWNER_TOKEN,
     Emulator,
 )
-from codespaces_secrets.github import GitHub
-from codespaces_secrets.inputs import parse
-from codespaces_secrets.plan import plan_org
-from codespaces_secrets.results import Status
-from codespaces_secrets.transport import Transport
 from testkit import Recorder
 
 from conftest import RunAction
@@ -121,10 +121,11 @@ def test_a_key_rotated_between_plan_and_write_is_survived(emulator: Emulator) ->
     events = Recorder()
     transport = Transport(parsed.config.access, clock=SYSTEM_CLOCK, events=events)
     github = GitHub(transport)
-    org_plan = plan_org("octo-org", parsed.config.job, github, events)
+    (store_plan,) = plan_org("octo-org", parsed.config.job, github)
+    assert isinstance(store_plan, StorePlan)
     emulator.rotate_key("octo-org")
-    outcome = write_org(org_plan, False, github, events)
-    assert outcome.errors == (), outcome
+    outcome = apply_store(store_plan, False, github, events)
+    assert outcome.errors == [], outcome
     assert [r.status for r in outcome.results] == [Status.CREATED, Status.CREATED]
     keys = [r for r in emulator.requests if r.path.endswith("/public-key")]
     assert len(keys) == 2  # the plan's, and one more after the first refusal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from codespaces_secrets.emulator import Emulator
+from github_emulator import Emulator
 
 from conftest import RunAction
 
@@ -90,8 +90,9 @@ def test_selected_repositories_in_each_org(emulator: Emulator, run_action: RunAc
     assert sorted(a_labs.selected_repository_ids) == sorted(
         [emulator.repo_id("octo-labs", "web"), emulator.repo_id("octo-labs", "ml")]
     )
-    # Per org: key, one page of repositories, a PUT and a read-back per secret; no listing.
-    expected = {"key": 1, "org-repos": 1, "secret": 2, "secret-repos": 2}
+    # Per org: key, listing (the count limit), one page of repositories, and a PUT and
+    # a read-back per secret.
+    expected = {"key": 1, "list": 1, "org-repos": 1, "secret": 2, "secret-repos": 2}
     for org in ("octo-org", "octo-labs"):
         counts = {kind: n for (o, _, kind), n in per_org(emulator).items() if o == org}
         assert counts == expected
@@ -128,8 +129,11 @@ def test_an_unreachable_org_fails_once_and_the_others_go_on(
     ]
     assert "HTTP 404" in results[0]["error"]
     assert run.outputs["status"] == "mixed"
-    assert "**Failures**" in run.summary
-    assert "free-org / A" in run.summary
+    # The org's failure is shown once, with its remedy, not once per secret.
+    assert run.summary.count("HTTP 404") == 1
+    assert "❌ **Codespaces secrets**: Could not fetch the Codespaces public key" in run.summary
+    assert "Team or Enterprise" in run.summary
+    assert "**Failures**" not in run.summary
     assert [r.method for r in emulator.requests if "free-org" in r.path] == ["GET"]
 
 

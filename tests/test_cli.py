@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
+from github_emulator import ADMIN_TOKEN, Emulator
 
 CANARY = "CANARY-cli-value\nsecond line\n"
 

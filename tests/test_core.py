@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from codespaces_secrets.config import Config
 from codespaces_secrets.core import NOT_ATTEMPTED, execute
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.inputs import parse
 from codespaces_secrets.results import Status
+from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import FakeTime, Recorder
 
 
@@ -32,8 +32,8 @@ def test_results_come_in_input_order_with_events_and_no_real_waits(emulator: Emu
     ]
     assert len(fake.sleeps) == 1  # the one retry waited on the fake clock
     assert "HTTP 503; retrying" in events.retries[0]
-    assert any("octo-org: A created" in line for line in events.infos)
-    assert result.key_ids.keys() == {"octo-labs", "octo-org"}
+    assert any("octo-org (Codespaces): A created" in line for line in events.infos)
+    assert {org for org, _ in result.key_ids} == {"octo-labs", "octo-org"}
 
 
 def test_a_wrong_repository_in_one_org_writes_nowhere(emulator: Emulator) -> None:

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nacl.public import PublicKey, SealedBox
 
-from codespaces_secrets.emulator import (
+from github_emulator import (
     ADMIN_TOKEN,
     FINE_GRAINED_TOKEN,
     LABS_TOKEN,
@@ -34,8 +34,8 @@ from codespaces_secrets.emulator import (
     SSO_TOKEN,
     Emulator,
 )
-from codespaces_secrets.emulator.__main__ import main as emulator_main
-from codespaces_secrets.emulator.openapi import OpenApiSpec
+from github_emulator.__main__ import main as emulator_main
+from github_emulator.openapi import OpenApiSpec
 
 SECRETS = "/orgs/octo-org/codespaces/secrets"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -726,7 +726,7 @@ def test_every_operation_is_checked_against_the_spec(emu: Emulator, client: Clie
 
 def test_cli_serves_until_sigterm(tmp_path: Path, spec: OpenApiSpec) -> None:
     ready = tmp_path / "ready.json"
-    command = [sys.executable, "-m", "codespaces_secrets.emulator", "--tls"]
+    command = [sys.executable, "-m", "github_emulator", "--tls"]
     command += ["--prefix", "/api/v3", "--latency", "0", "--ready-file", str(ready)]
     process = subprocess.Popen(
         command,

@@ -36,9 +36,9 @@ from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
 from codespaces_secrets.cli import main as cli_main
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.inputs import INPUT_NAMES, parse
 from codespaces_secrets.limits import MAX_VALUE_BYTES
+from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import ROOT, ActionRun, FakeTime, escaped, run_in_process, runner_env
 from testkit.hostile import (
     CANARY,
@@ -145,10 +145,11 @@ def test_wellformed_batches_round_trip(
         {
             name: st.one_of(any_text, nasty)
             for name in INPUT_NAMES
-            if name not in ("value", "token", "secrets")
+            if name not in ("value", "token", "tokens", "secrets")
         }
         | {
             "token": st.one_of(any_text, with_canary(any_text)),
+            "tokens": st.one_of(st.just(""), with_canary(any_text)),
             "value": st.one_of(st.just(""), with_canary(any_text)),
             "secrets": st.one_of(st.just(""), secrets_texts, any_text),
         }
@@ -168,7 +169,7 @@ def test_parse_never_raises(raw: dict[str, str]) -> None:
     config = parsed.config
     if config is None:
         return
-    assert config.access.token
+    assert config.access.token or config.access.org_tokens
     assert not any(char.isspace() for char in config.access.token)
     assert config.access.api_url.startswith(("https://", "http://"))
     for secret in config.job.secrets:

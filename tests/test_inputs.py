@@ -197,7 +197,7 @@ def test_batch_include_filters_and_warns_on_unmatched_patterns() -> None:
     ("text", "fragment"),
     [
         ('{"A": "1", "a": "2"}', "appears twice"),
-        ('{"BAD-NAME": "1"}', "key #1: not a valid secret name"),
+        ('{"BAD-NAME": "1"}', "'BAD-NAME' (key #1): not a valid secret name"),
         ('{"A": 1}', "must be a JSON string"),
         ('{"A": {"B": "c"}}', "nested"),
         ('{"A": "1"', "not valid JSON"),

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
+from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import ActionRun, find_leaks
 
 from conftest import RunAction

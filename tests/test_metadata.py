@@ -8,8 +8,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from codespaces_secrets.emulator import Emulator
 from codespaces_secrets.inputs import INPUT_NAMES
+from github_emulator import Emulator
 
 from conftest import RunAction
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from codespaces_secrets.emulator import Emulator
-from codespaces_secrets.emulator.openapi import OpenApiSpec
+from github_emulator import Emulator
+from github_emulator.openapi import OpenApiSpec
 
 from conftest import RunAction
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 
 from codespaces_secrets.config import Access, RetryPolicy
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
 from codespaces_secrets.retry import Decision, Fault, Retrier, WritePacer
 from codespaces_secrets.send import Limits
 from codespaces_secrets.transport import Transport
+from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import FakeTime, Recorder
 
 KEY = "/orgs/octo-org/codespaces/secrets/public-key"

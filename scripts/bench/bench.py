@@ -47,7 +47,7 @@ from benchlib import (
     run_process,
 )
 
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
+from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import runner_env
 
 ORG = "octo-org"

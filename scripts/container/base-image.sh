@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make the local stand-in for the Dockerfile's base image (MACHINE.md, quirk 3): no image
-# can be pulled here, so debootstrap a minimal Debian 12 with Python and import it.
+# Make the local stand-in for the Dockerfile's base image (docs/containers.md, "No base
+# image to pull"): no image can be pulled here, so debootstrap a minimal Debian 12 with
+# Python and import it.
 # The root file system's tar is cached outside the checkout ($CS_BASE_TAR) and the imported
 # image lives in podman's storage under the same cache folder: a rerun does nothing, and a
 # fresh storage only re-imports the tar (seconds) instead of running debootstrap (~45 s).

@@ -32,7 +32,7 @@ from containerlib import (
     run_like_runner,
 )
 
-from codespaces_secrets.emulator import Emulator, StoredSecret
+from github_emulator import Emulator, StoredSecret
 
 ORG = "octo-org"
 NAME = "CONTAINER_CANARY"

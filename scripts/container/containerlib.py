@@ -24,8 +24,9 @@ from testkit import parse_output_file
 
 REPO = Path(__file__).resolve().parents[2]
 IMAGE = "localhost/codespaces-secrets:test"
-# MACHINE.md quirk 2: pip inside a build step reaches PyPI through a proxy whose CA only
-# the host bundle holds. It is mounted for the build, never copied into the image.
+# pip inside a build step reaches PyPI through a proxy whose CA only the host bundle holds
+# (docs/containers.md, "The host's CA bundle"). It is mounted for the build, never copied
+# into the image.
 HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 # Where the runner mounts its folders in a Docker action's container (actions/runner,
 # ContainerActionHandler): HOME, the event file, the file commands, the workspace.

@@ -30,7 +30,7 @@ from containerlib import (
     run,
 )
 
-from codespaces_secrets.emulator import Emulator, StoredSecret
+from github_emulator import Emulator, StoredSecret
 
 ORG = "octo-org"
 WORKFLOW = REPO / "scripts" / "container" / "e2e-workflow.yml"
@@ -63,9 +63,9 @@ def make_repo(root: Path, ca: bytes, file_value: str) -> None:
 def e2e_containers_conf(directory: Path) -> Path:
     """podman's configuration plus the host CA bundle, for act's builds through the socket.
 
-    A build over the Docker API cannot take `--volume`, so the bundle pip needs
-    (MACHINE.md, quirk 2) is mounted through containers.conf. It is mounted, not copied:
-    the image never holds it.
+    A build over the Docker API cannot take `--volume`, so the bundle pip needs (see
+    docs/containers.md, "The host's CA bundle") is mounted through containers.conf. It is
+    mounted, not copied: the image never holds it.
     """
     base = Path(required_env("CONTAINERS_CONF")).read_text(encoding="utf-8")
     mount = f'volumes = ["{HOST_CA_BUNDLE}:{HOST_CA_BUNDLE}:ro"]'
@@ -118,12 +118,16 @@ class PodmanService:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
 
 
-def main() -> int:
-    """Run the workflow with act and check what it did; exit 1 on a failed check."""
+def find_act() -> str:
+    """The act binary the e2e requirements installed into the venv."""
     act = shutil.which("act", path=str(Path(sys.executable).parent))
     if act is None:
         raise SystemExit("act is missing from the venv: run through `make e2e`")
-    job_image = required_env("CS_BASE_IMAGE")
+    return act
+
+
+def fresh_secrets() -> tuple[str, dict[str, str]]:
+    """A random token the emulator will accept, and the values the workflow writes."""
     token = "ghp_" + secrets.token_hex(18)
     values = {
         "E2E_SINGLE": f"e2e-single-{secrets.token_hex(8)}\n second line {secrets.token_hex(8)}\n",
@@ -131,6 +135,33 @@ def main() -> int:
         "BATCH_TWO": f'batch "two" {secrets.token_hex(8)} $HOME',
         "E2E_FROM_FILE": f"from-file-{secrets.token_hex(8)}\n",
     }
+    return token, values
+
+
+def act_command(
+    act: str, job_image: str, emulator_url: str, token: str, values: dict[str, str]
+) -> list[str]:
+    """`act push` running the e2e workflow against the emulator, through podman's socket."""
+    return [
+        act, "push",
+        "--workflows", ".github/workflows/e2e.yml",
+        "-P", f"ubuntu-latest={job_image}",
+        "--pull=false",
+        "--network", "host",
+        "--container-daemon-socket", "-",
+        "--var", f"EMULATOR_URL={emulator_url}",
+        "--secret", f"ORG_ADMIN_TOKEN={token}",
+        "--secret", f"E2E_VALUE={values['E2E_SINGLE']}",
+        "--secret", f"BATCH_ONE={values['BATCH_ONE']}",
+        "--secret", f"BATCH_TWO={values['BATCH_TWO']}",
+    ]  # fmt: skip
+
+
+def main() -> int:
+    """Run the workflow with act and check what it did; exit 1 on a failed check."""
+    act = find_act()
+    job_image = required_env("CS_BASE_IMAGE")
+    token, values = fresh_secrets()
     hidden = [token, *values.values()]
     try:
         with (
@@ -143,19 +174,7 @@ def main() -> int:
             check(emu.ca_file is not None, "the emulator serves no TLS")
             make_repo(repo, Path(str(emu.ca_file)).read_bytes(), values["E2E_FROM_FILE"])
             with PodmanService(Path(tmp)) as service:
-                cmd = [
-                    act, "push",
-                    "--workflows", ".github/workflows/e2e.yml",
-                    "-P", f"ubuntu-latest={job_image}",
-                    "--pull=false",
-                    "--network", "host",
-                    "--container-daemon-socket", "-",
-                    "--var", f"EMULATOR_URL={emu.url}",
-                    "--secret", f"ORG_ADMIN_TOKEN={token}",
-                    "--secret", f"E2E_VALUE={values['E2E_SINGLE']}",
-                    "--secret", f"BATCH_ONE={values['BATCH_ONE']}",
-                    "--secret", f"BATCH_TWO={values['BATCH_TWO']}",
-                ]  # fmt: skip
+                cmd = act_command(act, job_image, emu.url, token, values)
                 env = {**os.environ, "DOCKER_HOST": f"unix://{service.socket}"}
                 log(f"act push in {repo} (job image {job_image})")
                 start = time.monotonic()

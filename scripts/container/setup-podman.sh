@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install podman and friends when missing, and write the podman configuration these
-# machines need (MACHINE.md, "Three quirks"). Idempotent: a second run changes nothing.
+# machines need (docs/containers.md, "Three quirks of the build machines"). Idempotent:
+# a second run changes nothing.
 set -euo pipefail
 # shellcheck source=scripts/container/env.sh
 source "$(dirname "$0")/env.sh"

@@ -18,7 +18,7 @@ from .core import Connect, execute
 from .errors import ActionError, Interrupted
 from .inputs import INPUT_NAMES, parse
 from .report import Report, Runner
-from .signals import interruptible
+from .signals import Stop, interruptible
 
 
 def main(
@@ -35,21 +35,23 @@ def main(
     """
     env = os.environ if environ is None else environ
     report = Report(runner or runner_from(env))
-    with interruptible():
-        code = _guarded(env, report, connect, clock)
+    with interruptible() as stop:
+        code = _guarded(env, report, connect, clock, stop)
     return 1 if code == 0 and report.file_error else code
 
 
-def _guarded(env: Mapping[str, str], report: Report, connect: Connect | None, clock: Clock) -> int:
+def _guarded(
+    env: Mapping[str, str], report: Report, connect: Connect | None, clock: Clock, stop: Stop
+) -> int:
     """Run and report; whatever happens, return an exit code without raising."""
     try:
         try:
-            return _main(env, report, connect, clock)
+            return _main(env, report, connect, clock, stop)
         except ActionError as exc:
             report.failure(exc.title, str(exc))
-        except Interrupted as exc:
-            report.interrupted(exc)
-            return exc.exit_code
+        except Interrupted as exc:  # before or after the front door ran
+            report.interrupted(exc.signum)
+            return stop.exit_code
         except Exception as exc:  # noqa: BLE001 - the last guard against a traceback in the log
             # Only the type: an exception's text could quote data that was never masked.
             report.failure(
@@ -57,8 +59,8 @@ def _guarded(env: Mapping[str, str], report: Report, connect: Connect | None, cl
                 f"Unexpected {type(exc).__name__}. Nothing secret is shown; please report "
                 "this with the step's inputs (not their values).",
             )
-    except Interrupted as exc:  # a signal while a failure was being reported
-        return exc.exit_code
+    except Interrupted:  # a signal while a failure was being reported
+        return stop.exit_code
     except BaseException:  # noqa: BLE001 - reporting itself failed (the log is gone?)
         _last_words()
     return 1
@@ -70,10 +72,12 @@ def _last_words() -> None:
         sys.stderr.write("Error: the action failed and could not report why.\n")
 
 
-def _main(env: Mapping[str, str], report: Report, connect: Connect | None, clock: Clock) -> int:
+def _main(
+    env: Mapping[str, str], report: Report, connect: Connect | None, clock: Clock, stop: Stop
+) -> int:
     raw = action_inputs(env)
     # Mask first: the token and the raw values, before anything else can be printed.
-    first = [raw["token"], raw["value"], raw["secrets"]]
+    first = [raw["token"], raw["tokens"], raw["value"], raw["secrets"]]
     report.mask(first)
     workspace = Path(env.get("GITHUB_WORKSPACE") or os.getcwd())
     parsed = parse(raw, workspace=workspace, default_api_url=env.get("GITHUB_API_URL"))
@@ -86,6 +90,9 @@ def _main(env: Mapping[str, str], report: Report, connect: Connect | None, clock
         report.input_problems(parsed.problems)
         return 1
     result = execute(parsed.config, report, connect=connect, clock=clock)
+    if result.interrupted and stop.signum is not None:
+        report.interrupted(stop.signum, result)
+        return stop.exit_code
     report.run_result(result)
     return 1 if result.failed else 0
 

@@ -23,6 +23,7 @@ class Entry:
     value: str = field(repr=False)
     where: str
     label: str  # how problems may name it: the key (JSON) or its line (dotenv)
+    named: bool = False  # the key may be quoted: a JSON key is a name, a dotenv "key" may not be
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _parse_json(text: str) -> ParsedSecrets:
         elif not isinstance(value, str):
             problems.append(f"{where}: the value must be a JSON string")
         else:
-            entries.append(Entry(key, value, where, key))
+            entries.append(Entry(key, value, where, key, named=True))
     return ParsedSecrets(tuple(entries), tuple(problems))
 
 

@@ -9,6 +9,7 @@ standard output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -88,15 +89,16 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
             print(f"error: {FLAGS[problem.input]}: {problem.message}", file=err)
         print("Nothing was written.", file=err)
         return 1
-    try:
-        with interruptible():
-            result = execute(parsed.config, StreamEvents(err))
-    except Interrupted as exc:
-        name = "SIGINT" if exc.signum == signal.SIGINT else "SIGTERM"
-        print(f"interrupted ({name})", file=err)
-        if isinstance(exc.partial, RunResult):
-            _print_result(exc.partial, as_json=args.json)
-        return exc.exit_code
+    result: RunResult | None = None
+    # The front door returns what it finished when interrupted; an Interrupted that
+    # escapes it came before there was anything to report.
+    with interruptible() as stop, contextlib.suppress(Interrupted):
+        result = execute(parsed.config, StreamEvents(err))
+    if result is None or stop.signum is not None:
+        print(f"interrupted ({signal.Signals(stop.signum or signal.SIGINT).name})", file=err)
+        if result is not None:
+            _print_result(result, as_json=args.json)
+        return stop.exit_code
     for error in result.errors:
         print(f"error: {error}", file=err)
     _print_result(result, as_json=args.json)

@@ -9,7 +9,7 @@ that a stray debug print or a traceback's locals cannot show them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -83,13 +83,16 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Job:
-    """What one run does: the orgs, the secrets and where they may be used."""
+    """What one run does: in which orgs and stores to write and delete which secrets."""
 
     orgs: tuple[str, ...]
     secrets: tuple[Secret, ...]
     visibility: Visibility | None
     repositories: tuple[RepoRef, ...]
     dry_run: bool
+    stores: tuple[Store, ...] = (Store.CODESPACES,)
+    deletes: tuple[str, ...] = ()  # upper-case names to delete from every org and store
+    prune: tuple[str, ...] = ()  # upper-case include patterns; empty: no pruning
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,17 @@ class Access:
     """How to reach GitHub: seen by the transport only, never by planning or writing."""
 
     api_url: str
-    token: str = field(repr=False)
+    token: str = field(repr=False)  # for orgs without their own; may be empty then
     retry: RetryPolicy = RetryPolicy()
+    org_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (org, token)
+
+    def token_for(self, org: str) -> str:
+        """The org's own token (fine-grained and App tokens are per org), else ``token``."""
+        return next((t for o, t in self.org_tokens if o.lower() == org.lower()), self.token)
+
+    def for_org(self, org: str) -> Access:
+        """The access narrowed to one org's token: what one transport needs."""
+        return replace(self, token=self.token_for(org), org_tokens=())
 
 
 @dataclass(frozen=True)

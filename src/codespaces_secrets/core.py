@@ -1,14 +1,16 @@
 """The front door: run a validated job against GitHub and return what happened.
 
 The action and the CLI are adapters around this one function; tests, the demo and the
-benchmarks call it too. Its seams are parameters: ``connect`` builds the transport from
-the ``Access`` (a test passes a shorter timeout or its own pacer), ``clock`` is how time
+benchmarks call it too. Its seams are parameters: ``connect`` builds a transport from an
+``Access`` (a test passes a shorter timeout or its own pacer), ``clock`` is how time
 passes, ``events`` is where progress goes. Nothing here prints or reads the environment.
 
-The run: plan every org (keys, listings, repository IDs) before writing anything; if a
-repository entry is wrong anywhere, write nowhere — the user's list is wrong, and writing
-some orgs with it would leave them out of step. Otherwise write org by org; one org's
-failure never stops another's.
+The run: plan every org and store (keys, listings, repository IDs, limits) before
+changing anything; if a repository entry is wrong anywhere, change nothing anywhere —
+the user's list is wrong, and applying it to some orgs would leave them out of step.
+Otherwise apply org by org, store by store; one store's failure never stops another's.
+Each token gets its own transport (fine-grained and App tokens are per org), so GitHub's
+per-token pacing is honoured per token.
 """
 
 from __future__ import annotations
@@ -16,18 +18,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from .clock import SYSTEM_CLOCK, Clock
-from .config import Access, Config
-from .errors import ActionError, RepositoryError
+from .config import Access, Config, Store
+from .errors import ActionError, Interrupted, RepositoryError
 from .events import Events
 from .redact import Redactor
-from .results import RunResult, SecretResult, Status
+from .results import RunResult, SecretResult, Status, StoreError
 
 if TYPE_CHECKING:
+    from .github import GitHub
+    from .plan import StoreFailure, StorePlan
     from .transport import Transport
 
 
 class Connect(Protocol):
-    """Builds the transport for a run (the ``Transport`` class itself, by default)."""
+    """Builds the transport for one token (the ``Transport`` class itself, by default)."""
 
     def __call__(
         self, access: Access, *, clock: Clock, events: Events, redactor: Redactor | None = None
@@ -41,6 +45,32 @@ class Connect(Protocol):
 NOT_ATTEMPTED = "not attempted: a repository entry is wrong (see the other errors)"
 
 
+class _Clients:
+    """One GitHub client per distinct token, made on first use and closed at the end."""
+
+    def __init__(
+        self, access: Access, connect: Connect, clock: Clock, events: Events, redactor: Redactor
+    ) -> None:
+        self.access, self.connect, self.clock, self.events = access, connect, clock, events
+        self.redactor = redactor
+        self.by_token: dict[str, GitHub] = {}
+
+    def for_org(self, org: str) -> GitHub:
+        from .github import GitHub  # noqa: PLC0415 - see execute
+
+        access = self.access.for_org(org)
+        if access.token not in self.by_token:
+            transport = self.connect(
+                access, clock=self.clock, events=self.events, redactor=self.redactor
+            )
+            self.by_token[access.token] = GitHub(transport)
+        return self.by_token[access.token]
+
+    def close(self) -> None:
+        for github in self.by_token.values():
+            github.transport.close()
+
+
 def execute(
     config: Config,
     events: Events,
@@ -48,44 +78,77 @@ def execute(
     connect: Connect | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> RunResult:
-    """Plan every org, then (unless a repository entry is wrong) write every secret."""
+    """Plan every org and store, then (unless a repository entry is wrong) apply them.
+
+    An ``Interrupted`` (SIGINT/SIGTERM, raised by the adapter's handler) ends the run
+    early: the results so far come back, marked interrupted.
+    """
     # Imported only now: a run that fails validation never loads requests or nacl.
-    from .apply import write_org  # noqa: PLC0415
-    from .github import GitHub  # noqa: PLC0415
-    from .plan import OrgPlan, plan_org  # noqa: PLC0415
+    from .apply import apply_store  # noqa: PLC0415
+    from .plan import StorePlan, plan_org  # noqa: PLC0415
     from .transport import Transport  # noqa: PLC0415
 
     job = config.job
+    # Every value, so that no server text quoting one reaches the log or the summary.
     redactor = Redactor(secret.value for secret in job.secrets)
-    transport = (connect or Transport)(config.access, clock=clock, events=events, redactor=redactor)
+    clients = _Clients(config.access, connect or Transport, clock, events, redactor)
+    results: list[SecretResult] = []
+    errors: list[str] = []
+    store_errors: list[StoreError] = []
+    key_ids: dict[tuple[str, Store], str] = {}
+    interrupted = False
     try:
-        github = GitHub(transport)
-        planned: list[OrgPlan | ActionError] = []
+        planned: list[tuple[str, tuple[StorePlan | StoreFailure, ...] | ActionError]] = []
         for org in job.orgs:
             try:
-                planned.append(plan_org(org, job, github, events))
+                planned.append((org, plan_org(org, job, clients.for_org(org))))
             except ActionError as exc:
-                planned.append(exc)
-        stop = any(isinstance(p, RepositoryError) for p in planned)
-        results: list[SecretResult] = []
-        errors: list[str] = []
-        key_ids: dict[str, str] = {}
-        for org, plan in zip(job.orgs, planned, strict=True):
-            if isinstance(plan, ActionError):
-                errors.append(str(plan))
-                results += [_failed(org, s.name, plan.message) for s in job.secrets]
-            elif stop:
-                results += [_failed(org, w.secret.name, NOT_ATTEMPTED) for w in plan.writes]
-            else:
-                outcome = write_org(plan, job.dry_run, github, events)
+                planned.append((org, exc))
+        stop = any(isinstance(plans, RepositoryError) for _, plans in planned)
+        for org, plans in planned:
+            if isinstance(plans, ActionError):
+                errors.append(str(plans))
+                store_errors.append(StoreError(org, None, plans.title, plans.message, plans.remedy))
+                results += _failed_everywhere(org, job.stores, config, plans.message)
+                continue
+            for plan in plans:
+                if not isinstance(plan, StorePlan):
+                    error = plan.error
+                    errors.append(str(error))
+                    store_errors.append(
+                        StoreError(org, plan.store, error.title, error.message, error.remedy)
+                    )
+                    results += _failed_everywhere(org, (plan.store,), config, error.message)
+                    continue
+                if plan.key is not None:
+                    key_ids[(org, plan.store)] = plan.key.key_id
+                if stop:
+                    results += _failed_everywhere(org, (plan.store,), config, NOT_ATTEMPTED)
+                    continue
+                outcome = apply_store(plan, job.dry_run, clients.for_org(org), events)
                 results += outcome.results
                 errors += outcome.errors
-            if isinstance(plan, OrgPlan):
-                key_ids[org] = plan.key.key_id
+    except Interrupted:
+        interrupted = True
     finally:
-        transport.close()
-    return RunResult(tuple(results), key_ids, tuple(errors))
+        clients.close()
+    return RunResult(
+        tuple(results),
+        key_ids,
+        tuple(errors),
+        tuple(store_errors),
+        dry_run=job.dry_run,
+        interrupted=interrupted,
+    )
 
 
-def _failed(org: str, name: str, error: str) -> SecretResult:
-    return SecretResult(org, name, Status.FAILED, error=error)
+def _failed_everywhere(
+    org: str, stores: tuple[Store, ...], config: Config, error: str
+) -> list[SecretResult]:
+    """Every secret the job names, failed in each of ``stores`` of ``org``."""
+    names = [s.name for s in config.job.secrets] + list(config.job.deletes)
+    return [
+        SecretResult(org, store, name, Status.FAILED, error=error)
+        for store in stores
+        for name in names
+    ]

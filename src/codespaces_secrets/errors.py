@@ -13,6 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class Interrupted(BaseException):
+    """The run was asked to stop (SIGINT or SIGTERM): end now, report what was done."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 class ActionError(Exception):
     """A failure the action explains to its user rather than crashing on."""
 
@@ -55,33 +63,16 @@ class RetriesExhaustedError(ApiError):
     title = "GitHub API unavailable"
 
 
-class ReadBackError(ApiError):
-    """A secret was written, but reading back what GitHub kept failed (report it as written)."""
+class LimitError(ActionError):
+    """The run would take a store past GitHub's limit on the number of secrets."""
+
+    title = "Secret limit"
 
 
 class RepositoryError(ActionError):
     """Repositories could not be resolved, or GitHub did not keep the ones we sent."""
 
     title = "Repository problem"
-
-
-class Interrupted(BaseException):
-    """The run was stopped by a signal (SIGINT: Ctrl-C; SIGTERM: a cancelled job).
-
-    A ``BaseException`` so that no ``except Exception`` on the way up swallows it. The
-    front door may attach the results so far as ``partial`` before letting it go on; the
-    adapters report them and exit with ``128 + signum`` (130, 143).
-    """
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-        self.partial: object | None = None  # the front door's RunResult so far, if any
-
-    @property
-    def exit_code(self) -> int:
-        """The shell's convention for a process ended by a signal."""
-        return 128 + self.signum
 
 
 QUOTE_LIMIT = 60  # characters of user input quoted back in a message

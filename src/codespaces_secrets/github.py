@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from . import answers
 from .config import Repository, Store, Visibility
-from .errors import ApiError, ReadBackError
+from .errors import ApiError
 
 if TYPE_CHECKING:
     from .send import Answer
@@ -90,22 +90,6 @@ class GitHub:
             max_pages=REPOSITORY_PAGES,
         )
         return [_repository(item, operation) for item in items]
-
-    def kept_repositories(self, org: str, store: Store, name: str) -> list[Repository]:
-        """The read-back after a write: ``selected_repositories``, failing as ``ReadBackError``.
-
-        The secret is already written when this runs, so a failure here must be reported
-        as a written secret whose read-back failed, never as a failed write.
-        """
-        try:
-            return self.selected_repositories(org, store, name)
-        except ApiError as exc:
-            raise ReadBackError(
-                f"{name} was written to {org}, but reading back its repositories failed: "
-                f"{exc.message}",
-                remedy=exc.remedy,
-                status=exc.status,
-            ) from exc
 
     def put_secret(
         self,

@@ -7,6 +7,7 @@ values *before* it reports anything.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,20 +16,24 @@ from pathlib import Path
 
 from .apiroot import DEFAULT_API_URL, check_api_root
 from .batch import parse_secrets_text
-from .config import Access, Config, Job, RepoRef, RetryPolicy, Secret, Visibility
+from .config import Access, Config, Job, RepoRef, RetryPolicy, Secret, Store, Visibility
 from .errors import InputProblem, quoted
-from .limits import MAX_SECRETS_PER_ORG, MAX_VALUE_BYTES
+from .limits import MAX_VALUE_BYTES, STORE_LIMITS
 from .valuefile import read_value_file
 
 # The inputs of action.yml, in order; a test keeps the two in step.
 INPUT_NAMES = (
     "token",
+    "tokens",
     "org",
+    "apps",
     "name",
     "value",
     "value-file",
     "secrets",
     "include",
+    "delete",
+    "prune",
     "visibility",
     "repositories",
     "api-url",
@@ -91,19 +96,30 @@ def parse(
     workspace: Path | None,
     default_api_url: str | None = None,
 ) -> Parsed:
-    """Validate every input; ``workspace`` confines ``value-file`` (None: no confinement)."""
+    """Validate every input; ``workspace`` confines ``value-file`` (None: no confinement).
+
+    Problems come in the order of the inputs in action.yml.
+    """
     out = _Collector()
     token = raw.get("token", "").strip()
-    if not token:
-        out.problem("token", "is required: pass a token with the admin:org scope from a secret.")
-    elif any(char.isspace() for char in token):
-        out.problem("token", "contains whitespace; pass the token alone.")
-    elif not (token.isascii() and token.isprintable()):
-        # HTTP headers are Latin-1 at most; GitHub tokens are plain ASCII.
-        out.problem("token", "contains characters a GitHub token never has; check the secret.")
+    if token:
+        _check_token(token, "token", out)
+    org_tokens = _parse_tokens(raw.get("tokens", ""), out)
     orgs = _parse_orgs(raw.get("org", ""), out)
+    _check_token_coverage(token, org_tokens, orgs, out)
+    stores = _parse_stores(raw.get("apps", ""), out)
+    deleting = bool(split_list(raw.get("delete", "")))
     batch = bool(raw.get("secrets", ""))
-    secrets = _parse_batch(raw, out) if batch else _parse_single(raw, workspace, out)
+    writing = batch or any(raw.get(name, "") for name in ("name", "value", "value-file"))
+    secrets: list[Secret] = []
+    if batch:
+        secrets = _parse_batch(raw, stores, out)
+    elif writing or not deleting:
+        secrets = _parse_single(raw, workspace, out)
+    elif raw.get("include", "").strip():
+        out.problem("include", "only applies with the secrets input (batch mode).")
+    deletes = _parse_deletes(raw.get("delete", ""), secrets, out)
+    prune = _parse_prune(raw, batch, out)
     visibility = _parse_visibility(raw.get("visibility", ""), out)
     repositories = _parse_repositories(raw.get("repositories", ""), visibility, orgs, out)
     api_url, api_problem = check_api_root(
@@ -115,11 +131,140 @@ def parse(
     retry = _parse_retry(raw.get("retry-wait-limit", ""), out)
     config = None
     if not out.problems:
-        job = Job(tuple(orgs), tuple(secrets), visibility, tuple(repositories), dry_run)
-        config = Config(job, Access(api_url, token, retry))
+        job = Job(
+            tuple(orgs),
+            tuple(secrets),
+            visibility,
+            tuple(repositories),
+            dry_run,
+            stores=tuple(stores),
+            deletes=tuple(deletes),
+            prune=tuple(prune),
+        )
+        config = Config(job, Access(api_url, token, retry, tuple(org_tokens.items())))
     return Parsed(
         config, tuple(out.problems), tuple(out.values), tuple(out.notices), tuple(out.warnings)
     )
+
+
+def _check_token(token: str, input_name: str, out: _Collector, whose: str = "") -> None:
+    if any(char.isspace() for char in token):
+        out.problem(input_name, f"{whose}contains whitespace; pass the token alone.")
+    elif not (token.isascii() and token.isprintable()):
+        # HTTP headers are Latin-1 at most; GitHub tokens are plain ASCII.
+        out.problem(
+            input_name, f"{whose}contains characters a GitHub token never has; check the secret."
+        )
+
+
+def _parse_tokens(text: str, out: _Collector) -> dict[str, str]:
+    """``tokens``: a JSON object or ``org=token`` lines mapping an org to its own token."""
+    if not text.strip():
+        return {}
+    out.values.append(text)
+    pairs: list[tuple[str, object]]
+    if text.lstrip().startswith("{"):
+        try:
+            pairs = json.loads(text, object_pairs_hook=list)
+        except (ValueError, RecursionError):
+            out.problem("tokens", "is not a valid JSON object of org: token pairs.")
+            return {}
+    else:
+        pairs = []
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            org, equals, given = line.partition("=")
+            if not line.strip():
+                continue
+            if not equals:
+                out.problem("tokens", f"line {lineno} is not org=token.")
+                continue
+            pairs.append((org.strip(), given.strip()))
+    # Entries are named by position, never quoted: a line written the wrong way round
+    # (token=org) would otherwise put the token in the log.
+    found: dict[str, str] = {}
+    for index, (org, token) in enumerate(pairs, start=1):
+        if not isinstance(token, str) or not token:
+            out.problem("tokens", f"entry {index}: the token must be a non-empty string.")
+            continue
+        out.values.append(token)
+        if not _ORG_LOGIN.fullmatch(org):
+            out.problem(
+                "tokens", f"entry {index}: not a valid organization login before the token."
+            )
+        elif org.lower() in found:
+            out.problem("tokens", f"entry {index}: the org is listed twice.")
+        else:
+            _check_token(token, "tokens", out, whose=f"entry {index}: the token ")
+            found[org.lower()] = token
+    return found
+
+
+def _check_token_coverage(
+    token: str, org_tokens: Mapping[str, str], orgs: list[str], out: _Collector
+) -> None:
+    wanted = {org.lower() for org in orgs}
+    for org in org_tokens:
+        if org not in wanted:
+            out.warnings.append(f"tokens has an entry for {org}, which is not in org; unused.")
+    if token:
+        return
+    uncovered = [org for org in orgs if org.lower() not in org_tokens]
+    if uncovered or not orgs:
+        which = f" (needed for {', '.join(uncovered)})" if org_tokens else ""
+        out.problem(
+            "token",
+            f"is required{which}: pass a token with the admin:org scope from a secret, or "
+            "give each org its own in tokens.",
+        )
+
+
+def _parse_stores(text: str, out: _Collector) -> list[Store]:
+    names = split_list(text.lower())
+    if not names:
+        return [Store.CODESPACES]
+    stores: list[Store] = []
+    for name in names:
+        try:
+            store = Store(name)
+        except ValueError:
+            choices = ", ".join(s.value for s in Store)
+            out.problem("apps", f"{quoted(name)} is not one of {choices}.")
+            continue
+        if store in stores:
+            out.problem("apps", f"{quoted(name)} is listed twice.")
+        else:
+            stores.append(store)
+    return stores
+
+
+def _parse_deletes(text: str, secrets: list[Secret], out: _Collector) -> list[str]:
+    written = {secret.name for secret in secrets}
+    names: list[str] = []
+    for name in split_list(text):
+        if not _check_name(name, "delete", out):
+            continue
+        upper = name.upper()
+        if upper in names:
+            out.problem("delete", f"{quoted(name)} is listed twice (names are not case-sensitive).")
+        elif upper in written:
+            out.problem("delete", f"{quoted(name)} is also being written; do one or the other.")
+        else:
+            names.append(upper)
+    return names
+
+
+def _parse_prune(raw: Mapping[str, str], batch: bool, out: _Collector) -> list[str]:
+    if not _parse_bool("prune", raw.get("prune", ""), out):
+        return []
+    patterns = [pattern.upper() for pattern in split_list(raw.get("include", ""))]
+    if not batch:
+        out.problem("prune", "only applies with the secrets input (batch mode).")
+    elif not patterns:
+        out.problem(
+            "prune",
+            "needs include: its patterns say which existing secrets prune may delete.",
+        )
+    return patterns
 
 
 def _parse_orgs(text: str, out: _Collector) -> list[str]:
@@ -176,7 +321,9 @@ def _parse_single(raw: Mapping[str, str], workspace: Path | None, out: _Collecto
     if value:
         out.values.append(value)
     if not name:
-        out.problem("name", "is required (or pass several secrets with the secrets input).")
+        out.problem(
+            "name", "is required (or several secrets in secrets, or names to remove in delete)."
+        )
     elif _check_name(name, "name", out):
         name = name.upper()
     if value and value_file:
@@ -199,7 +346,7 @@ def _parse_single(raw: Mapping[str, str], workspace: Path | None, out: _Collecto
     return [Secret(name, value)]
 
 
-def _parse_batch(raw: Mapping[str, str], out: _Collector) -> list[Secret]:
+def _parse_batch(raw: Mapping[str, str], stores: list[Store], out: _Collector) -> list[Secret]:
     for other in ("name", "value", "value-file"):
         if raw.get(other, ""):
             out.problem(other, "cannot be combined with the secrets input; use one mode.")
@@ -219,7 +366,10 @@ def _parse_batch(raw: Mapping[str, str], out: _Collector) -> list[Secret]:
             )
             continue
         if not _SECRET_NAME.fullmatch(entry.key) or len(entry.key) > MAX_NAME_LENGTH:
-            out.problem("secrets", f"{entry.where}: not a valid secret name (use A-Z, 0-9, _).")
+            # A JSON key is a name, so it is quoted; a dotenv "key" may be a piece of a
+            # misquoted multi-line value, so only its line is named.
+            which = f"{quoted(entry.key)} ({entry.where})" if entry.named else entry.where
+            out.problem("secrets", f"{which}: not a valid secret name (use A-Z, 0-9, _).")
             continue
         name = entry.key.upper()
         if name in chosen:
@@ -233,11 +383,14 @@ def _parse_batch(raw: Mapping[str, str], out: _Collector) -> list[Secret]:
     selected = _apply_include(list(chosen.values()), raw.get("include", ""), out)
     if not parsed.problems and not selected:
         out.problem("secrets", "no secrets to write after skipping reserved names and include.")
-    if len(selected) > MAX_SECRETS_PER_ORG:
-        out.problem(
-            "secrets",
-            f"{len(selected)} secrets; an organization holds at most {MAX_SECRETS_PER_ORG}.",
-        )
+    for store in stores:
+        limit = STORE_LIMITS.get(store)
+        if limit is not None and len(selected) > limit:
+            out.problem(
+                "secrets",
+                f"{len(selected)} secrets; an organization holds at most {limit} "
+                f"{store.label} secrets.",
+            )
     return selected
 
 

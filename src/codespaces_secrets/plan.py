@@ -1,123 +1,210 @@
-"""Decide what to write in each organization before writing anything.
+"""Decide everything a run will change before changing anything.
 
-Two steps per org. ``fetch`` asks GitHub for everything the decisions need: the public
-key, the existing secrets when a decision depends on them (keeping visibility, or a dry
-run), the IDs of the named repositories, and the current list of any ``selected``
-secret whose list must be kept. ``decide`` then settles each secret's visibility and
-repositories without a request. All of it happens before the first write, so a wrong
-repository entry anywhere stops the run clean (see ``core``).
+Per org, repository entries are resolved once (shared by every store); then per store,
+``fetch`` asks GitHub for what the decisions need — the public key (only when something
+is written), the listing of existing secrets (always: GitHub's count limit, create versus
+update, deletes, prune), and the repository list of every existing ``selected`` secret
+the run touches (to keep it, and to report before → after). ``decide`` then settles each
+write and delete, the order of the two, and the count limit, without a request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from .config import Job, RepoRef, Repository, Secret, Store, Visibility
-from .errors import RepositoryError
-from .events import Events
+from .errors import ActionError, LimitError, RepositoryError
 from .github import ExistingSecret, GitHub, PublicKey
+from .limits import STORE_LIMITS
+
+
+@dataclass(frozen=True)
+class Before:
+    """What a secret was before the run: its visibility and, if selected, its list."""
+
+    visibility: Visibility
+    repositories: tuple[Repository, ...] | None  # None unless selected
 
 
 @dataclass(frozen=True)
 class Write:
-    """One secret to write to one org, with the visibility and repositories decided."""
+    """One secret to write to one store of one org, with visibility and list decided."""
 
     secret: Secret
     visibility: Visibility
     repositories: tuple[Repository, ...]
-    exists: bool | None  # None when not looked up (the PUT's 201/204 will tell)
+    before: Before | None  # None: the secret is new
 
 
 @dataclass(frozen=True)
-class OrgPlan:
-    """Everything needed to write one organization's secrets."""
+class Delete:
+    """One secret to delete; ``before`` None means the store has no such secret."""
+
+    name: str
+    before: Before | None
+    pruned: bool  # chosen by prune rather than named in delete
+
+
+@dataclass(frozen=True)
+class StorePlan:
+    """Everything needed to change one store of one org."""
 
     org: str
-    key: PublicKey
+    store: Store
+    key: PublicKey | None  # None when nothing is written
     writes: tuple[Write, ...]
+    deletes: tuple[Delete, ...]
+    deletes_first: bool  # writing first would take the store past GitHub's limit
 
 
 @dataclass(frozen=True)
-class OrgFacts:
-    """What GitHub said about one org, fetched once, before any decision."""
+class StoreFailure:
+    """A store that failed before any change: everything planned in it fails with this."""
 
-    key: PublicKey
-    existing: dict[str, ExistingSecret] | None  # None: not listed (no decision needed it)
-    chosen: tuple[Repository, ...] | None  # the repositories input for this org, resolved
-    kept: dict[str, tuple[Repository, ...]]  # current lists of selected secrets to keep
-
-
-def plan_org(org: str, job: Job, github: GitHub, events: Events) -> OrgPlan:
-    """Fetch what one org's decisions need, then decide each secret."""
-    return decide(org, job, fetch(org, job, github, events))
+    org: str
+    store: Store
+    error: ActionError
 
 
-def fetch(org: str, job: Job, github: GitHub, events: Events) -> OrgFacts:
-    """Every request one org's decisions need, and nothing more."""
-    key = github.public_key(org, Store.CODESPACES)
+@dataclass(frozen=True)
+class StoreFacts:
+    """What GitHub said about one store of one org, fetched once, before any decision."""
+
+    key: PublicKey | None
+    existing: dict[str, ExistingSecret]
+    lists: dict[str, tuple[Repository, ...]]  # current lists of touched selected secrets
+
+
+def plan_org(org: str, job: Job, github: GitHub) -> tuple[StorePlan | StoreFailure, ...]:
+    """Plan every store of one org; a wrong repository entry raises ``RepositoryError``."""
     refs = [ref for ref in job.repositories if ref.applies_to(org)]
-    if job.repositories and not refs:
-        events.warning(f"No entry of repositories applies to {org}.")
-    keep_list = not refs and job.visibility in (None, Visibility.SELECTED)
-    existing = github.list_secrets(org, Store.CODESPACES) if keep_list or job.dry_run else None
     chosen = resolve_repositories(github, org, refs) if refs else None
-    kept: dict[str, tuple[Repository, ...]] = {}
-    if keep_list and existing:
-        for secret in job.secrets:
-            found = existing.get(secret.name)
-            if found is not None and found.visibility is Visibility.SELECTED:
-                # GitHub clears the list on a PUT without it, so read it to send it again.
-                kept[secret.name] = tuple(
-                    github.selected_repositories(org, Store.CODESPACES, secret.name)
-                )
-    return OrgFacts(key, existing, chosen, kept)
+    plans: list[StorePlan | StoreFailure] = []
+    for store in job.stores:
+        try:
+            plans.append(decide(org, store, job, chosen, fetch(org, store, job, github)))
+        except ActionError as exc:
+            plans.append(StoreFailure(org, store, exc))
+    return tuple(plans)
 
 
-def decide(org: str, job: Job, facts: OrgFacts) -> OrgPlan:
-    """Each secret's visibility and repositories, from the inputs and the facts alone."""
+def fetch(org: str, store: Store, job: Job, github: GitHub) -> StoreFacts:
+    """Every request one store's decisions need, and nothing more."""
+    key = github.public_key(org, store) if job.secrets else None
+    existing = github.list_secrets(org, store)
+    touched = {s.name for s in job.secrets} | set(job.deletes) | set(_pruned(job, existing))
+    lists = {
+        name: tuple(github.selected_repositories(org, store, name))
+        for name, found in existing.items()
+        if name in touched and found.visibility is Visibility.SELECTED
+    }
+    return StoreFacts(key, existing, lists)
+
+
+def decide(
+    org: str,
+    store: Store,
+    job: Job,
+    chosen: tuple[Repository, ...] | None,
+    facts: StoreFacts,
+) -> StorePlan:
+    """Each write and delete, their order and the count limit, from inputs and facts."""
     writes = []
     for secret in job.secrets:
-        found = facts.existing.get(secret.name) if facts.existing is not None else None
-        exists = None if facts.existing is None else found is not None
-        if facts.chosen is not None:
-            writes.append(Write(secret, Visibility.SELECTED, facts.chosen, exists))
+        before = _before(secret.name, facts)
+        if chosen is not None:
+            writes.append(Write(secret, Visibility.SELECTED, chosen, before))
             continue
         # Empty visibility keeps what the secret has; a new secret is private.
-        visibility = job.visibility or (found.visibility if found else Visibility.PRIVATE)
-        repositories = facts.kept.get(secret.name, ()) if visibility is Visibility.SELECTED else ()
-        writes.append(Write(secret, visibility, repositories, exists))
-    return OrgPlan(org, facts.key, tuple(writes))
+        visibility = job.visibility or (before.visibility if before else Visibility.PRIVATE)
+        kept = before.repositories if before and before.repositories is not None else ()
+        repositories = kept if visibility is Visibility.SELECTED else ()
+        writes.append(Write(secret, visibility, repositories, before))
+    deletes = [Delete(name, _before(name, facts), pruned=False) for name in job.deletes]
+    deletes += [
+        Delete(name, _before(name, facts), pruned=True) for name in _pruned(job, facts.existing)
+    ]
+    deletes_first = _check_limit(org, store, len(facts.existing), writes, deletes)
+    return StorePlan(org, store, facts.key, tuple(writes), tuple(deletes), deletes_first)
+
+
+def _before(name: str, facts: StoreFacts) -> Before | None:
+    found = facts.existing.get(name)
+    if found is None:
+        return None
+    return Before(found.visibility, facts.lists.get(name))
+
+
+def _pruned(job: Job, existing: dict[str, ExistingSecret]) -> list[str]:
+    """Existing names that an include pattern matches, that the batch does not hold."""
+    if not job.prune:
+        return []
+    keep = {secret.name for secret in job.secrets} | set(job.deletes)
+    return sorted(
+        name
+        for name in existing
+        if name not in keep and any(fnmatchcase(name, pattern) for pattern in job.prune)
+    )
+
+
+def _check_limit(
+    org: str, store: Store, existing: int, writes: list[Write], deletes: list[Delete]
+) -> bool:
+    """Refuse a plan that would pass GitHub's count limit; say whether deletes go first.
+
+    The store must never be over the limit at any moment: when writing first would pass
+    it but the deletes bring the count back under, the deletes go first.
+    """
+    limit = STORE_LIMITS.get(store)
+    if limit is None:
+        return False
+    new = sum(write.before is None for write in writes)
+    removed = sum(delete.before is not None for delete in deletes)
+    after = existing + new - removed
+    if after > limit:
+        raise LimitError(
+            f"{org} has {existing} {store.label} secrets; with {new} new and {removed} "
+            f"deleted it would have {after}, over GitHub's limit of {limit}. Nothing was "
+            f"changed in {org}'s {store.label} secrets.",
+            remedy="Delete secrets the org no longer needs (the delete input, or prune with "
+            "include), or write fewer new ones.",
+        )
+    return existing + new > limit
 
 
 def resolve_repositories(github: GitHub, org: str, refs: list[RepoRef]) -> tuple[Repository, ...]:
-    """Map the entries to repositories with as few requests as possible.
+    """Map every entry to a repository of the org, names and numeric IDs alike.
 
-    One name: one ``GET /repos``. Several: page through the org's repositories and stop
-    once all are found (one request per 100 repositories at most). Numeric IDs are taken
-    as given; the read-back after writing checks that GitHub kept them.
+    A single name costs one ``GET /repos``. Otherwise the org's repositories are paged
+    through until every entry is found (one request per 100 repositories at most), so a
+    numeric ID that is not a repository of the org is caught before anything is written:
+    GitHub would silently drop it from the list.
     """
-    resolved = [Repository(ref.id, str(ref.id)) for ref in refs if ref.id is not None]
-    wanted = {ref.name.lower(): ref for ref in refs if ref.name is not None}
-    if len(wanted) == 1:
-        (ref,) = wanted.values()
-        repository = github.repository(org, ref.text.rpartition("/")[2])
+    found: dict[RepoRef, Repository] = {}
+    if len(refs) == 1 and refs[0].name is not None:
+        repository = github.repository(org, refs[0].name)
         if repository is not None:
-            resolved.append(repository)
-            wanted.clear()
-    elif wanted:
+            found[refs[0]] = repository
+    else:
         for repository in github.org_repositories(org):
-            short = repository.full_name.rpartition("/")[2].lower()
-            if wanted.pop(short, None) is not None:
-                resolved.append(repository)
-            if not wanted:
+            found |= {ref: repository for ref in refs if _matches(ref, repository)}
+            if len(found) == len(set(refs)):
                 break
-    if wanted:
-        missing = ", ".join(ref.text for ref in wanted.values())
+    missing = [ref.text for ref in refs if ref not in found]
+    if missing:
         raise RepositoryError(
-            f"{len(wanted)} repository entr{'y' if len(wanted) == 1 else 'ies'} not found in "
-            f"{org}: {missing}. Nothing was written.",
+            f"{len(missing)} repository entr{'y' if len(missing) == 1 else 'ies'} not found in "
+            f"{org}: {', '.join(missing)}. Nothing was written.",
             remedy="Check the repositories input: each entry must be a repository of the org "
             "that the token can see (classic: repo scope for private ones; fine-grained: "
             "Metadata: read).",
         )
-    return tuple({repository.id: repository for repository in resolved}.values())
+    # In the order given, each repository once.
+    return tuple({found[ref].id: found[ref] for ref in refs}.values())
+
+
+def _matches(ref: RepoRef, repository: Repository) -> bool:
+    if ref.id is not None:
+        return repository.id == ref.id
+    return repository.full_name.rpartition("/")[2].lower() == (ref.name or "").lower()

@@ -23,7 +23,7 @@ from typing import TextIO
 from actions_toolkit.command import Command
 from actions_toolkit.file_command import prepare_key_value_message
 
-from .errors import InputProblem, Interrupted
+from .errors import InputProblem
 from .results import RunResult, SecretResult, Status
 
 SUMMARY_TITLE = "### Codespaces organization secrets"
@@ -137,23 +137,22 @@ class Report:
         self._append_summary([SUMMARY_TITLE, "", f"**Failed**: {_cell(message)}"])
         self._set_outputs({"status": Status.FAILED.value, "results": "[]"})
 
-    def interrupted(self, exc: Interrupted) -> None:
+    def interrupted(self, signum: int, result: RunResult | None = None) -> None:
         """One short line for a run stopped by a signal, then the results so far, if any."""
-        name = SIGNAL_NAMES.get(exc.signum, f"signal {exc.signum}")
-        partial = exc.partial if isinstance(exc.partial, RunResult) else None
-        done = "the results so far follow" if partial else "no result was complete"
+        name = SIGNAL_NAMES.get(signum, f"signal {signum}")
+        done = "what was done so far is reported" if result else "nothing was done"
         self.annotate("error", f"Interrupted by {name}; {done}.", "Interrupted")
-        if partial is not None:
-            self.run_result(partial)
+        if result is not None:
+            self.run_result(result)
         else:
             self._append_summary([SUMMARY_TITLE, "", f"**Interrupted** by {name}."])
             self._set_outputs({"status": Status.FAILED.value, "results": "[]"})
 
     def run_result(self, result: RunResult) -> None:
-        """Annotate errors, then write the outputs and the summary table."""
+        """Annotate errors, then write the outputs and the summary."""
         self._retries_note(failed=result.failed)
         for error in result.errors:
-            self.annotate("error", error, "Codespaces secret not written")
+            self.annotate("error", error, "Organization secrets not written")
         single = result.results[0] if len(result.results) == 1 else None
         ids = [r.id for r in single.repositories] if single else []
         outputs = {
@@ -211,32 +210,66 @@ class Report:
 
 
 def summary_lines(result: RunResult) -> list[str]:
-    """Markdown: one table per organization with its totals, then the overall totals."""
+    """Markdown: per org, per store, a table of what changed (before → after)."""
     lines = [SUMMARY_TITLE, ""]
+    if result.dry_run:
+        lines += ["> **Dry run**: nothing was written or deleted; this is what would change.", ""]
+    if result.interrupted:
+        lines += ["> **Interrupted**: the run was stopped; below is what was done so far.", ""]
     orgs = list(dict.fromkeys(r.org for r in result.results))
     for org in orgs:
         rows = [r for r in result.results if r.org == org]
-        if len(orgs) > 1:
-            lines += [f"#### {org}: {_totals(rows)}", ""]
-        lines += [
-            "| Org | Secret | Status | Visibility | Repositories |",
-            "| --- | --- | --- | --- | --- |",
-            *(_row(r) for r in rows),
-            "",
-        ]
+        lines += [f"#### {org}: {_totals(rows)}", ""]
+        failures = [e for e in result.store_errors if e.org == org]
+        for failure in failures:
+            where = f"{failure.store.label} secrets" if failure.store else "every store"
+            text = f"{failure.message} {failure.remedy}".strip()
+            lines += [f"❌ **{where}**: {_cell(text)}", ""]
+        failed_stores = {f.store for f in failures}
+        shown = [r for r in rows if r.store not in failed_stores and None not in failed_stores]
+        for store in dict.fromkeys(r.store for r in shown):
+            lines += [
+                f"{store.label}:",
+                "",
+                "| Secret | Status | Visibility | Repositories |",
+                "| --- | --- | --- | --- |",
+                *(_row(r) for r in shown if r.store is store),
+                "",
+            ]
     lines.append(f"**Total**: {_totals(list(result.results))}.")
-    failed = [r for r in result.results if r.status is Status.FAILED]
+    failed = [r for r in result.results if r.status is Status.FAILED and r.error]
+    listed = {(e.org, e.store) for e in result.store_errors}
+    failed = [r for r in failed if (r.org, r.store) not in listed and (r.org, None) not in listed]
     if failed:
         lines += ["", "**Failures**", ""]
-        lines += [f"- {r.org} / {r.name}: {_cell(r.error)}" for r in failed]
+        lines += [f"- {r.org} / {r.store.label} / {r.name}: {_cell(r.error)}" for r in failed]
     return lines
 
 
 def _row(r: SecretResult) -> str:
-    repositories = ", ".join(x.full_name for x in r.repositories) if r.repositories else "—"
-    visibility = r.visibility.value if r.visibility else "—"
     status = f"❌ {r.status.value}" if r.status is Status.FAILED else r.status.value
-    return f"| {r.org} | `{r.name}` | {status} | {visibility} | {_cell(repositories)} |"
+    return f"| `{r.name}` | {status} | {_visibility_change(r)} | {_cell(_repository_change(r))} |"
+
+
+def _visibility_change(r: SecretResult) -> str:
+    before = r.previous_visibility.value if r.previous_visibility else "—"
+    after = r.visibility.value if r.visibility else "—"
+    if r.status in (Status.DELETED, Status.WOULD_DELETE):
+        return f"{before} → deleted"
+    return after if before == after else f"{before} → {after}"
+
+
+def _repository_change(r: SecretResult) -> str:
+    """The repositories now, with what was added (+) and removed (-) by name."""
+    before = {x.id: x.full_name for x in r.previous_repositories or ()}
+    after = {x.id: x.full_name for x in r.repositories}
+    if r.status in (Status.DELETED, Status.WOULD_DELETE, Status.ABSENT, Status.FAILED):
+        after = before if r.status is Status.FAILED else {}
+    added = [name for i, name in after.items() if i not in before]
+    removed = [name for i, name in before.items() if i not in after]
+    kept = [name for i, name in after.items() if i in before]
+    parts = kept + [f"+{name}" for name in added] + [f"-{name}" for name in removed]
+    return ", ".join(parts) if parts else "—"
 
 
 def _totals(rows: list[SecretResult]) -> str:

@@ -1,4 +1,4 @@
-"""What happened to each secret in each organization, in the shape the outputs need."""
+"""What happened to each secret in each store of each org, shaped for the outputs."""
 
 from __future__ import annotations
 
@@ -6,38 +6,52 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .config import Repository, Visibility
+from .config import Repository, Store, Visibility
 
 
 class Status(StrEnum):
-    """The outcome for one secret in one organization."""
+    """The outcome for one secret in one store of one organization."""
 
     CREATED = "created"
     UPDATED = "updated"
+    DELETED = "deleted"
     WOULD_CREATE = "would-create"
     WOULD_UPDATE = "would-update"
+    WOULD_DELETE = "would-delete"
+    ABSENT = "absent"  # asked to delete a secret the store does not have: not an error
     FAILED = "failed"
 
 
 @dataclass(frozen=True)
 class SecretResult:
-    """The outcome for one secret in one org, with the repositories it may be used in."""
+    """The outcome for one secret: what it is now, and what it was before the run."""
 
     org: str
+    store: Store
     name: str
     status: Status
     visibility: Visibility | None = None
     repositories: tuple[Repository, ...] = ()
+    previous_visibility: Visibility | None = None  # None: it did not exist
+    previous_repositories: tuple[Repository, ...] | None = None  # None unless selected
     error: str = ""
 
     def as_output(self) -> dict[str, Any]:
         """The object written to the ``results`` output (never a value)."""
+        previous = self.previous_repositories
         out: dict[str, Any] = {
             "org": self.org,
+            "app": self.store.value,
             "name": self.name,
             "status": self.status.value,
             "visibility": self.visibility.value if self.visibility else None,
             "selected_repository_ids": [r.id for r in self.repositories],
+            "previous_visibility": (
+                self.previous_visibility.value if self.previous_visibility else None
+            ),
+            "previous_selected_repository_ids": (
+                [r.id for r in previous] if previous is not None else None
+            ),
         }
         if self.error:
             out["error"] = self.error
@@ -45,17 +59,35 @@ class SecretResult:
 
 
 @dataclass(frozen=True)
+class StoreError:
+    """A failure of a whole store of an org (key, listing, limit, repositories)."""
+
+    org: str
+    store: Store | None  # None: the org as a whole (its repository entries)
+    title: str
+    message: str
+    remedy: str
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Every outcome of a run, with the key IDs used and the errors to annotate."""
 
     results: tuple[SecretResult, ...]
-    key_ids: dict[str, str] = field(default_factory=dict)
+    key_ids: dict[tuple[str, Store], str] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
+    store_errors: tuple[StoreError, ...] = ()
+    dry_run: bool = False
+    interrupted: bool = False
 
     @property
     def failed(self) -> bool:
         """Whether anything failed: the step then exits 1."""
-        return bool(self.errors) or any(r.status is Status.FAILED for r in self.results)
+        return (
+            self.interrupted
+            or bool(self.errors)
+            or any(r.status is Status.FAILED for r in self.results)
+        )
 
     @property
     def status(self) -> str:

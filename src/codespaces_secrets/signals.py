@@ -2,9 +2,10 @@
 
 The runner sends SIGINT, then SIGTERM, to a cancelled job's step; a user presses Ctrl-C
 in the CLI. Python's default would be a ``KeyboardInterrupt`` traceback, or for SIGTERM
-no clean-up at all. Raising ``Interrupted`` instead lets the run stop at the next line,
-report what it finished and exit 130/143. Only the first signal raises: a second one
-while the results are being reported is ignored, so reporting finishes.
+no clean-up at all. Raising ``Interrupted`` instead lets the run stop at the next line
+(the front door returns what it finished), report it and exit 130/143. Only the first
+signal raises: a second one while the results are being reported is ignored, so
+reporting finishes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
 
 from .errors import Interrupted
@@ -20,23 +22,34 @@ from .errors import Interrupted
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+@dataclass
+class Stop:
+    """Which signal stopped the run, if one did."""
+
+    signum: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """The shell's convention for a process ended by a signal: 128 + its number."""
+        return 128 + (self.signum or 0)
+
+
 @contextmanager
-def interruptible() -> Iterator[None]:
+def interruptible() -> Iterator[Stop]:
     """Within the block, the first SIGINT/SIGTERM raises ``Interrupted`` (main thread only)."""
+    stop = Stop()
     if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be set from the main thread
+        yield stop  # signal handlers can only be set from the main thread
         return
-    raised = False
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        nonlocal raised
-        if not raised:
-            raised = True
+        if stop.signum is None:
+            stop.signum = signum
             raise Interrupted(signum)
 
     previous = {signum: signal.signal(signum, handler) for signum in SIGNALS}
     try:
-        yield
+        yield stop
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)

@@ -17,8 +17,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from codespaces_secrets.emulator import ADMIN_TOKEN, Emulator
 from codespaces_secrets.inputs import INPUT_NAMES, Parsed, parse
+from github_emulator import ADMIN_TOKEN, LABS_TOKEN, Emulator
 
 from .fakes import FakeTime
 from .leaks import find_leaks, mask_pieces, shown_text
@@ -283,6 +283,12 @@ valid_names = st.one_of(
 REPO = "@REPO@"  # replaced by the ID of octo-org/infra
 SANE = {
     "token": st.just(ADMIN_TOKEN),
+    "tokens": st.sampled_from(
+        ["", "", "", f"octo-labs={LABS_TOKEN}", json.dumps({"octo-org": ADMIN_TOKEN})]
+    ),
+    "apps": st.sampled_from(["", "", "codespaces", "Codespaces"]),
+    "delete": st.sampled_from(["", "", "", "OLD", "API_KEY", "old, gone"]),
+    "prune": st.sampled_from(["", "", "false", "true"]),
     "org": st.sampled_from(
         [
             "octo-org",
@@ -312,6 +318,17 @@ SANE = {
 }
 HOSTILE_INPUTS = {
     "token": tokens,
+    "tokens": st.one_of(
+        st.builds(lambda org, token: f"{org}={token}", orgs, tokens),
+        st.builds(lambda org, token: json.dumps({org: token}), orgs, tokens),
+        hostile_text,
+    ),
+    "apps": st.one_of(
+        st.sampled_from(["dependabot", "codespaces, codespaces", "CODESPACES\nnope"]),
+        hostile_text,
+    ),
+    "delete": st.one_of(secret_names, st.lists(secret_names).map(", ".join)),
+    "prune": switches,
     "org": orgs,
     "visibility": visibilities,
     "repositories": repositories,
@@ -325,7 +342,7 @@ HOSTILE_INPUTS = {
     "include": includes,
 }
 SINGLE_ONLY = ("name", "value", "value-file")
-BATCH_ONLY = ("secrets", "include")
+BATCH_ONLY = ("secrets", "include", "prune")
 
 
 @st.composite
@@ -362,7 +379,7 @@ def marked_plain_input(inputs: Mapping[str, str]) -> bool:
     return any(
         marker in text.lower()
         for name, text in inputs.items()
-        if name not in ("token", "value", "secrets")
+        if name not in ("token", "tokens", "value", "secrets")
         for marker in markers
     )
 
@@ -458,6 +475,6 @@ def stored_as_given(emu: Emulator, inputs: Mapping[str, str], run: ActionRun) ->
 def canary_values(inputs: Mapping[str, str]) -> list[str]:
     """The inputs' secret material: token, value, and every value in ``secrets``."""
     parsed = oracle_parse(inputs)
-    found = [inputs.get(name, "") for name in ("token", "value", "secrets")]
+    found = [inputs.get(name, "") for name in ("token", "tokens", "value", "secrets")]
     found += parsed.values
     return [value for value in found if value]

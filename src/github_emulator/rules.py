@@ -1,7 +1,7 @@
 """GitHub's documented rules for Codespaces organization secrets.
 
 Source: docs.github.com, "Managing your account-specific secrets for GitHub Codespaces" and
-the Codespaces organization-secrets REST pages (see the project's github-facts.md).
+the Codespaces organization-secrets REST pages.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Command line: run a seeded emulator until SIGTERM or SIGINT.
 
-    python -m codespaces_secrets.emulator [--tls] [--prefix /api/v3] [--host 127.0.0.1]
+    python -m github_emulator [--tls] [--prefix /api/v3] [--host 127.0.0.1]
         [--port 0] [--latency SECONDS] [--ready-file PATH]
 
 The ready file (JSON: url, ca_file, admin_token, pid) appears atomically once the server
@@ -10,6 +10,7 @@ accepts connections, so a script in another process can wait for it and then con
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import signal
@@ -18,17 +19,20 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..apiroot import is_loopback
-from .emulator import Emulator, is_private
-from .seed import ADMIN_TOKEN
+from .emulator import Emulator
+from .hosts import may_listen_on
+from .seed import ADMIN_TOKEN, seed_lines
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m codespaces_secrets.emulator",
+        prog="python -m github_emulator",
         description="Serve a seeded local GitHub API for Codespaces org secrets.",
+        epilog="\n".join(seed_lines()),
+        # Keep the epilog's line breaks: it is a list.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a fresh CA")
     parser.add_argument("--prefix", default="", help='API root path, e.g. "/api/v3"')
@@ -56,11 +60,18 @@ def _write_atomically(path: Path, data: dict[str, object]) -> None:
         raise
 
 
+def _bind_problem(host: str, port: int, exc: OSError) -> str:
+    """One line saying why the server could not listen, naming the address."""
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use (--port 0 picks a free one)"
+    return f"cannot listen on {host} port {port}: {exc.strerror or exc}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve until a stop signal; 0 on a clean stop."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if not (is_loopback(args.host) or (args.allow_private_host and is_private(args.host))):
+    if not may_listen_on(args.host, allow_private_host=args.allow_private_host):
         parser.error(f"refusing non-loopback host {args.host!r}: the admin routes expose secrets")
     if args.latency < 0:
         parser.error("--latency must be >= 0")
@@ -74,8 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     emulator.latency = args.latency
     # Blocked before the server threads exist, so they inherit the mask and the signal
     # is taken by sigwait below instead of interrupting some thread at a random point.
-    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-    with emulator:
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        emulator.start()
+    except OSError as exc:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+        sys.stderr.write(f"{parser.prog}: error: {_bind_problem(args.host, args.port, exc)}\n")
+        return 1
+    try:
         if args.ready_file is not None:
             details: dict[str, object] = {
                 "url": emulator.url,
@@ -87,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(f"GitHub API emulator listening on {emulator.url}\n")
         sys.stdout.flush()
         signal.sigwait(_STOP_SIGNALS)
+    finally:
+        emulator.stop()
     return 0
 
 

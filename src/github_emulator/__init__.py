@@ -1,8 +1,10 @@
 """A local GitHub REST API emulator for Codespaces organization secrets.
 
-Used by the tests, the demo and the benchmarks: a real HTTP(S) server on loopback with a
-real Curve25519 key pair per organization, GitHub's access rules, pagination, rate limits
-and injectable faults. Run it alone with `python -m codespaces_secrets.emulator`.
+A test tool for any client of these endpoints (this project's tests, demo and benchmarks
+among them): a real HTTP(S) server on loopback with a real Curve25519 key pair per
+organization, GitHub's access rules, pagination, rate limits and injectable faults. It
+imports nothing from the action. Run it alone with `python -m github_emulator`; install
+its dependencies with the `emulator` extra.
 """
 
 from .emulator import Emulator

@@ -5,6 +5,10 @@ checking ours against the same file keeps the emulator from being more lenient t
 and lets the tests prove every answer the emulator produces has the documented shape.
 The file is OpenAPI 3.0, so it is rewritten into JSON Schema draft 4 first (`nullable`,
 and `$ref`s made absolute so one registry resolves them).
+
+`data/openapi.json` is the subset of GitHub's description for the operations served here,
+taken from the npm package `@octokit/openapi` 23.0.2 without Octokit's `x-octokit` keys;
+every `$ref` resolves inside the file.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from referencing.jsonschema import DRAFT4
 
 from .messages import DOCS_ROOT
 
-SPEC_URI = "urn:codespaces-secrets:emulator:openapi"
+SPEC_URI = "urn:github-emulator:openapi"
 _METHODS = ("get", "put", "post", "patch", "delete")
 _BASIC_ERROR = {"$ref": f"{SPEC_URI}#/components/schemas/basic-error"}
 
@@ -137,8 +141,8 @@ class OpenApiSpec:
 
     @classmethod
     def load(cls) -> OpenApiSpec:
-        """Read the description shipped beside this module."""
-        text = resources.files(__package__).joinpath("openapi.json").read_text("utf-8")
+        """Read the description shipped in the package's data folder."""
+        text = resources.files(__package__).joinpath("data", "openapi.json").read_text("utf-8")
         return cls(json.loads(text))
 
     def operations(self) -> list[tuple[str, str]]:

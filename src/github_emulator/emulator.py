@@ -7,28 +7,19 @@ Start it (`with Emulator() as emu:`), point a client at `emu.url`, then look at 
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 
-from ..apiroot import is_loopback
 from .admin import ADMIN_ROOT, handle_admin
 from .backend import Backend
 from .faults import make_fault
+from .hosts import may_listen_on
 from .messages import ApiResponse, RawRequest
 from .model import RecordedRequest, StoredSecret
 from .pipeline import Pipeline
 from .seed import seed as apply_seed
 from .server import HttpServer
 from .tls import TlsFiles
-
-
-def is_private(host: str) -> bool:
-    """Whether `host` is a private-range IP address (such as a Docker bridge gateway)."""
-    try:
-        return ipaddress.ip_address(host).is_private
-    except ValueError:
-        return False
 
 
 def _normalize_prefix(prefix: str) -> str:
@@ -54,7 +45,7 @@ class Emulator:
         `allow_private_host` lets a CI job bind Docker's bridge gateway (a private address
         of the runner itself), which is how a container action reaches the host there.
         """
-        if not (is_loopback(host) or (allow_private_host and is_private(host))):
+        if not may_listen_on(host, allow_private_host=allow_private_host):
             raise ValueError(f"refusing to listen on {host!r}: only loopback hosts are allowed")
         self._tls = tls
         self._prefix = _normalize_prefix(prefix)

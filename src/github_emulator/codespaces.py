@@ -1,8 +1,8 @@
 """The nine Codespaces organization-secret operations.
 
-Besides the OpenAPI description, these follow what users observed on GitHub (see
-github-facts.md): repository ids outside the org are dropped silently, and `selected`
-without `selected_repository_ids` clears the list.
+Besides the OpenAPI description, these follow what users have reported of GitHub on public
+issue trackers: repository ids outside the org are dropped silently, and `selected` without
+`selected_repository_ids` clears the list (external-secrets/external-secrets issue 6514).
 """
 
 from __future__ import annotations

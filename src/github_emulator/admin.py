@@ -94,6 +94,14 @@ _ACTIONS: tuple[tuple[str, str, bool, _Action], ...] = (
 )
 
 
+def admin_routes() -> list[str]:
+    """Every control route as "METHOD /_emulator/name" (with "/{org}" where it takes one)."""
+    return [
+        f"{method} {ADMIN_ROOT}{name}{'/{org}' if takes_org else ''}"
+        for method, name, takes_org, _ in _ACTIONS
+    ]
+
+
 def _error(status: int, message: str) -> ApiResponse:
     return ApiResponse(status, {"message": message})
 
