@@ -467,7 +467,7 @@ def run_bounds(runner: Runner) -> list[BoundRow]:
             "429 retry-after: 1, forever; retry-wait-limit 2",
             {"retry-after": "1"},
             "2",
-            "GitHub asked to wait 1s, beyond the 0s",
+            "retry-wait-limit of the run is spent",
             3.5,
         ),
         (

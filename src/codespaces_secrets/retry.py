@@ -108,7 +108,7 @@ class Retrier:
         if wait > budget:
             who = "GitHub asked to" if fault.rate_limited else "the next retry would"
             return Decision(
-                wait, f"{who} wait {wait:.0f}s, beyond the {budget:.0f}s of retry time left", "wait"
+                wait, f"{who} wait {_s(wait)}, beyond the {_s(budget)} of retry time left", "wait"
             )
         return Decision(wait)
 
@@ -133,6 +133,11 @@ class Retrier:
         if fault.rate_limited:
             return max(SECONDARY_LIMIT_MIN_WAIT, SECONDARY_LIMIT_MIN_WAIT * 2.0 ** (attempt - 1))
         return jittered
+
+
+def _s(seconds: float) -> str:
+    """Seconds for a message: whole above ten, else to a tenth (0.6 s is not "1s")."""
+    return f"{seconds:.0f}s" if round(seconds, 1) >= 10 else f"{seconds:.1f}s"
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Test support shared by the tests and the scripts: one import, no path changes.
 
 ``runner``: run the action as the Actions runner does and read back outputs and summary;
-``leaks``: the one leak checker; ``fakes``: stand-ins for the core's seams.
+``leaks``: the one leak checker; ``fakes``: stand-ins for the core's seams; ``wire``:
+misbehaving servers at the socket level; ``launch``: the entrypoint with shorter limits.
 """
 
 from .fakes import FakeTime, Recorder, connect_with
@@ -9,11 +10,13 @@ from .leaks import escaped, find_leaks, mask_pieces, shown_text
 from .runner import (
     ROOT,
     ActionRun,
+    Measured,
     input_env,
     parse_output_file,
     read_back,
     run_entrypoint,
     run_in_process,
+    run_measured,
     runner_env,
 )
 
@@ -21,6 +24,7 @@ __all__ = [
     "ROOT",
     "ActionRun",
     "FakeTime",
+    "Measured",
     "Recorder",
     "connect_with",
     "escaped",
@@ -31,6 +35,7 @@ __all__ = [
     "read_back",
     "run_entrypoint",
     "run_in_process",
+    "run_measured",
     "runner_env",
     "shown_text",
 ]

@@ -13,7 +13,10 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping
+import tempfile
+import threading
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +117,53 @@ def run_entrypoint(env: Mapping[str, str], timeout: float = 60) -> ActionRun:
         check=False,
     )
     return read_back(env, done.returncode, done.stdout, done.stderr)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A run in a child process, with its wall time and peak memory."""
+
+    run: ActionRun
+    seconds: float
+    max_rss_mib: float
+
+
+def run_measured(
+    env: Mapping[str, str],
+    argv: Sequence[str] | None = None,
+    *,
+    timeout: float = 120,
+    signal_after: tuple[float, int] | None = None,
+) -> Measured:
+    """Start ``argv`` (default: ``entrypoint.py``) with only ``env`` (plus PATH) and
+    measure it.
+
+    Peak RSS is the child's own (``wait4``), not the test process's. ``signal_after``:
+    (seconds, signal number) to send once that long has passed. A child still running
+    at ``timeout`` is killed and counted as exit code -9.
+    """
+    full = {"PATH": os.environ.get("PATH", ""), **env}
+    command = list(argv or [sys.executable, str(ROOT / "entrypoint.py")])
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(command, env=full, stdout=out, stderr=err)
+        if signal_after is not None:
+            time.sleep(signal_after[0])
+            child.send_signal(signal_after[1])
+        killer = threading.Timer(timeout, child.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            killer.cancel()
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    run = read_back(env, child.returncode, stdout, stderr)
+    return Measured(run, seconds, usage.ru_maxrss / 1024)  # Linux reports KiB
 
 
 def run_in_process(

@@ -1,0 +1,28 @@
+"""``python -m testkit.launch``: the action's entrypoint with shorter network limits.
+
+Exactly what ``entrypoint.py`` runs (``action.main`` on the process environment), except
+for the transport seam: a test or ``make reliability`` passes a shorter per-attempt
+deadline, so that an attack that lasts until the deadline costs a second, not thirty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from codespaces_secrets.action import main
+
+from .fakes import connect_with
+
+
+def launch(argv: list[str] | None = None) -> int:
+    """Parse the limits and run the action; return its exit code."""
+    parser = argparse.ArgumentParser(prog="python -m testkit.launch")
+    parser.add_argument("--deadline", type=float, default=None, help="seconds per attempt")
+    parser.add_argument("--max-body", type=int, default=None, help="bytes per answer")
+    args = parser.parse_args(argv)
+    return main(connect=connect_with(timeout=args.deadline, max_body=args.max_body))
+
+
+if __name__ == "__main__":
+    sys.exit(launch())
