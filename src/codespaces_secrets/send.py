@@ -204,6 +204,8 @@ def failure_kind(exc: BaseException) -> str:
 def _kind_of(exc: BaseException) -> str:
     if isinstance(exc, socket.gaierror | urllib3.exceptions.NameResolutionError):
         return "name not found"
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):
+        return ""  # a ConnectTimeoutError by inheritance only: its cause says what failed
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused"
     if isinstance(exc, ssl.SSLError | urllib3.exceptions.SSLError):

@@ -1,0 +1,349 @@
+"""Nothing the network sends can mislead a run or make it leak; runs end cleanly.
+
+Bad answers become errors of their org, server text is scrubbed and inert, the token is
+the only credential, connection failures say what failed, and signals or unwritable
+runner files end a run with one clear line. Real sockets throughout.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from codespaces_secrets.action import main, runner_from
+from codespaces_secrets.apiroot import check_api_root
+from codespaces_secrets.clock import SYSTEM_CLOCK
+from codespaces_secrets.config import Access, RetryPolicy
+from codespaces_secrets.errors import ApiError, RetriesExhaustedError
+from codespaces_secrets.remedies import remedy_for
+from codespaces_secrets.report import Runner, inert_line
+from codespaces_secrets.retry import Fault, Retrier
+from codespaces_secrets.send import failure_kind
+from codespaces_secrets.transport import Transport
+from github_emulator import ADMIN_TOKEN, Emulator
+from testkit import FakeTime, Recorder, find_leaks, run_measured, runner_env, wire
+from testkit.hostile import closed_port
+from testkit.wire import Request, WireServer
+
+from conftest import RunAction
+
+KEY = "/orgs/octo-org/codespaces/secrets/public-key"
+LISTING = "/orgs/octo-org/codespaces/secrets"
+
+
+@pytest.fixture
+def server() -> Iterator[WireServer]:
+    """A wire server whose attack the test sets (``server.attack = ...``)."""
+    with WireServer(wire.answer(404, {"message": "Not Found"})) as found:
+        yield found
+
+
+# -- 5. every answer checked --------------------------------------------------------------
+
+BAD_KEYS = {
+    "a list": [{"key_id": "1", "key": wire.KEY}],
+    "null fields": {"key_id": None, "key": None},
+    "no key_id": {"key": wire.KEY},
+    "an empty key_id": {"key_id": "", "key": wire.KEY},
+    "an all-zero key": {"key_id": "1", "key": "A" * 43 + "="},
+    "a short key": {"key_id": "1", "key": "AAAA"},
+    "not base64": {"key_id": "1", "key": "not base64 at all!"},
+    "a string": "<html>Sign in</html>",
+}
+
+
+@pytest.mark.parametrize("body", BAD_KEYS.values(), ids=BAD_KEYS.keys())
+def test_a_bad_key_answer_fails_its_org_only(
+    emulator: Emulator, run_action: RunAction, body: object
+) -> None:
+    emulator.inject("GET", KEY, status=200, body=body)
+    run = run_action(emulator, org="octo-org\nocto-labs", name="A", value="v")
+    assert run.exit_code == 1
+    assert "Internal error" not in run.log
+    (error,) = run.commands("error")
+    assert "not what GitHub's API documents" in error
+    results = {r["org"]: r["status"] for r in json.loads(run.outputs["results"])}
+    assert results == {"octo-org": "failed", "octo-labs": "created"}
+
+
+BAD_LISTINGS = {
+    "secrets not a list": {"total_count": 1, "secrets": {"name": "A"}},
+    "an unknown visibility": {"total_count": 1, "secrets": [{"name": "A", "visibility": "x"}]},
+    "a null name": {"total_count": 1, "secrets": [{"name": None, "visibility": "all"}]},
+    "an item that is a list": {"total_count": 1, "secrets": [["A", "all"]]},
+}
+
+
+@pytest.mark.parametrize("body", BAD_LISTINGS.values(), ids=BAD_LISTINGS.keys())
+def test_a_bad_listing_fails_its_org_only(
+    emulator: Emulator, run_action: RunAction, body: object
+) -> None:
+    emulator.inject("GET", LISTING, status=200, body=body)
+    run = run_action(emulator, org="octo-org\nocto-labs", name="A", value="v", dry_run="true")
+    assert run.exit_code == 1
+    assert "Internal error" not in run.log
+    assert any("not what GitHub's API documents" in e for e in run.commands("error"))
+    results = {r["org"]: r["status"] for r in json.loads(run.outputs["results"])}
+    assert results["octo-labs"] == "would-create"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"<html><body>Sign in</body></html>", b"[" * 100_000, b'{"key_id": "1", "key"'],
+    ids=["html", "deeply nested", "truncated"],
+)
+def test_a_body_that_is_not_json_is_a_clear_error(server: WireServer, raw: bytes) -> None:
+    server.attack = wire.answer(200, raw, {"Content-Type": "text/html"})
+    transport = Transport(Access(server.url, "tok"), clock=SYSTEM_CLOCK, events=Recorder())
+    from codespaces_secrets.config import Store  # noqa: PLC0415
+    from codespaces_secrets.github import GitHub  # noqa: PLC0415 - as the core does
+
+    with pytest.raises(ApiError, match="it is not JSON"):
+        GitHub(transport).public_key("octo-org", Store.CODESPACES)
+
+
+def test_http_999_is_not_retried_as_a_server_error(server: WireServer) -> None:
+    server.attack = wire.answer(999, {"message": "what"})
+    transport = Transport(Access(server.url, "tok"), clock=FakeTime().clock, events=Recorder())
+    with pytest.raises(ApiError) as caught:
+        transport.request("GET", KEY, operation="fetch")
+    assert not isinstance(caught.value, RetriesExhaustedError)
+    assert "not an answer GitHub gives" in str(caught.value)
+    assert len(server.requests) == 1
+
+
+# -- 6. no reflected secrets; server text inert --------------------------------------------
+
+
+def reflect_everything(value: str) -> wire.Attack:
+    """A key and an empty listing, then a 422 to the write quoting its Authorization, its
+    body and ``value``."""
+
+    def attack(conn: socket.socket, request: Request) -> None:
+        if request.method == "GET":
+            wire.answer(200, {"total_count": 0, "secrets": []})(conn, request)
+            return
+        body = request.body.decode("utf-8", "replace")
+        quote = (
+            f"{request.headers.get('authorization', '')} {body} {value} "
+            "[click](https://evil.example/x) ![img](https://evil.example/i.png) <b>bold</b> "
+            "https://evil.example/bare\n::warning::injected ##[error]old"
+        )
+        wire.answer(422, {"message": quote, "errors": [{"message": value}]})(conn, request)
+
+    return wire.after_key(attack)
+
+
+def test_reflected_token_ciphertext_and_value_are_scrubbed(
+    server: WireServer, run_action: RunAction
+) -> None:
+    value = "line one of the value\nsecond line here"
+    server.attack = reflect_everything(value)
+    run = run_action(None, api_url=server.url, token="ghp_reflectedToken123", name="A", value=value)
+    assert run.exit_code == 1
+    put = next(r for r in server.requests if r.method == "PUT")
+    ciphertext = json.loads(put.body)["encrypted_value"]
+    assert find_leaks(run, [value, "ghp_reflectedToken123"], ciphertexts=[ciphertext]) == []
+    assert "***" in run.commands("error")[0]
+
+
+def test_server_text_is_inert_in_the_summary_and_the_log(
+    server: WireServer, run_action: RunAction
+) -> None:
+    server.attack = reflect_everything("v")
+    run = run_action(None, api_url=server.url, name="A", value="value-xyz")
+    summary = run.summary
+    assert "[click](" not in summary
+    assert "![img](" not in summary
+    assert "<b>" not in summary
+    assert "&lt;b&gt;" in summary
+    assert "https://evil" not in summary  # a bare URL is broken up, not linked
+    assert not any(line.startswith("::warning::injected") for line in run.stdout.split("\n"))
+    assert inert_line("::error::x") == "> ::error::x"
+    assert inert_line("a ##[error]b\nc") == "a ## [error]b c"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://github.com/orgs/octo-org/sso?authorization_request=1", True),
+        ("https://evil.example/sso", False),
+        ("http://github.com/orgs/octo-org/sso", False),
+        ("https://user:pw@github.com/sso", False),
+    ],
+)
+def test_an_sso_url_is_repeated_only_when_it_is_githubs(url: str, shown: bool) -> None:
+    headers = {"x-github-sso": f"required; url={url}"}
+    remedy = remedy_for(403, headers, "Resource protected by SAML", api_host="api.github.com")
+    assert (url in remedy) is shown
+    assert "SAML single sign-on" in remedy
+
+
+# -- 7. credentials only from the token -----------------------------------------------------
+
+
+def test_netrc_never_replaces_the_token(
+    server: WireServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password netrc-password\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".netrc").write_text(netrc.read_text())
+    (tmp_path / ".netrc").chmod(0o600)
+    server.attack = wire.key_answer()
+    transport = Transport(Access(server.url, "the-token"), clock=SYSTEM_CLOCK, events=Recorder())
+    transport.request("GET", KEY, operation="fetch")
+    assert server.requests[0].headers["authorization"] == "Bearer the-token"
+
+
+def test_a_loopback_api_never_goes_through_the_proxy(
+    emulator: Emulator, server: WireServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, server.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    transport = Transport(Access(emulator.url, ADMIN_TOKEN), clock=SYSTEM_CLOCK, events=Recorder())
+    assert transport.request("GET", KEY, operation="fetch").status == 200
+    assert server.requests == []
+
+
+def test_the_environments_proxy_is_used_for_other_hosts(
+    server: WireServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The "proxy" on loopback refuses the tunnel: nothing ever leaves the machine.
+    server.attack = wire.answer(407, b"", {"Proxy-Authenticate": "Basic"})
+    monkeypatch.setenv("HTTPS_PROXY", server.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    transport = Transport(
+        Access("https://api.github.com", "tok"), clock=FakeTime().clock, events=Recorder()
+    )
+    with pytest.raises(ApiError, match="proxy") as caught:
+        transport.request("GET", KEY, operation="fetch")
+    assert "HTTPS_PROXY" in str(caught.value)
+    assert server.requests[0].method == "CONNECT"
+    assert server.requests[0].path == "api.github.com:443"
+    assert "authorization" not in server.requests[0].headers  # the token is not for it
+    assert "407" in remedy_for(407, {}, "") or "proxy" in remedy_for(407, {}, "")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://user:s3cr3tpw@api.github.com", "https://user:s3cr3tpw@[not a url"]
+)
+def test_a_url_with_userinfo_is_never_echoed(url: str) -> None:
+    _, problem = check_api_root(url)
+    assert problem is not None
+    assert "s3cr3tpw" not in problem
+
+
+@pytest.mark.parametrize(
+    "url", ["https://github.com", "https://github.com/", "https://www.github.com"]
+)
+def test_the_website_url_gets_a_hint(url: str) -> None:
+    _, problem = check_api_root(url)
+    assert problem is not None
+    assert "https://api.github.com" in problem
+
+
+# -- issue 16: connection failures say what failed ---------------------------------------
+
+
+def test_a_refused_connection_names_the_host_the_kind_and_the_limit(run_action: RunAction) -> None:
+    port = closed_port()
+    run = run_action(
+        None, api_url=f"http://127.0.0.1:{port}", name="A", value="v", clock=FakeTime().clock
+    )
+    (error,) = run.commands("error")
+    assert f"127.0.0.1:{port}: connection refused" in error
+    assert "tried at most 5 times" in error
+    assert "rate" not in error.lower().replace("separate", "")
+    assert run.commands("warning")  # the run failed: its retries are shown as warnings
+
+
+def test_a_name_not_found_on_a_custom_host_is_a_likely_typo_at_once() -> None:
+    fault = Fault("api.exmaple.com: name not found", kind="name not found")
+    custom = Retrier(RetryPolicy(), FakeTime().clock, custom_host=True)
+    decision = custom.decide(fault, 1)
+    assert decision.limit == "name"
+    github = Retrier(RetryPolicy(), FakeTime().clock, custom_host=False)
+    assert not github.decide(fault, 1).give_up  # runner DNS does hiccup: retry
+    custom.answered = True  # the name did resolve earlier in this run: a hiccup too
+    assert not custom.decide(fault, 1).give_up
+
+
+def test_failure_kinds_are_found_in_the_chain_of_causes() -> None:
+    name = requests.ConnectionError(OSError("wrapped"))
+    name.__cause__ = socket.gaierror(-2, "Name or service not known")
+    assert failure_kind(name) == "name not found"
+    assert failure_kind(requests.ConnectionError(ConnectionRefusedError())) == "connection refused"
+    assert failure_kind(requests.ReadTimeout()) == "timed out"
+    assert failure_kind(requests.ConnectionError("other")) == ""
+
+
+# -- 8. clean ends --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_ends_the_action_cleanly(
+    server: WireServer, tmp_path: Path, signum: int, code: int
+) -> None:
+    server.attack = wire.stall(server.stopped)
+    inputs = {"token": "tok", "org": "octo-org", "name": "A", "value": "v", "api-url": server.url}
+    env = runner_env(tmp_path, inputs, {})
+    measured = run_measured(env, signal_after=(1.5, signum), timeout=30)
+    run = measured.run
+    assert run.exit_code == code, run.log
+    assert "Traceback" not in run.log
+    assert any("Interrupted by SIG" in e for e in run.commands("error"))
+    assert run.outputs["status"] == "failed"
+    assert measured.seconds < 10
+
+
+def test_a_signal_ends_the_cli_cleanly(server: WireServer, tmp_path: Path) -> None:
+    server.attack = wire.stall(server.stopped)
+    value = tmp_path / "value"
+    value.write_text("v")
+    argv = [sys.executable, "-m", "codespaces_secrets", "--org", "octo-org", "--name", "A"]
+    argv += ["--value-file", str(value), "--api-url", server.url]
+    env = runner_env(tmp_path / "cli", {}, {"GH_TOKEN": "tok"})
+    measured = run_measured(env, argv, signal_after=(1.5, signal.SIGINT), timeout=30)
+    assert measured.run.exit_code == 130
+    assert "interrupted (SIGINT)" in measured.run.stderr
+    assert "Traceback" not in measured.run.log
+
+
+def test_an_unwritable_output_file_is_one_clear_error(emulator: Emulator, tmp_path: Path) -> None:
+    inputs = {"token": ADMIN_TOKEN, "org": "octo-org", "name": "A", "value": "v"}
+    missing = tmp_path / "no-such-dir" / "output"
+    env = runner_env(tmp_path, {**inputs, "api-url": emulator.url}, {"GITHUB_OUTPUT": str(missing)})
+    log = io.StringIO()
+    assert main(env, runner_from(env, log=log)) == 1
+    errors = [line for line in log.getvalue().splitlines() if line.startswith("::error")]
+    assert len(errors) == 1
+    assert "Cannot write $GITHUB_OUTPUT" in errors[0]
+    assert "Internal error" not in log.getvalue()
+    assert emulator.secret("octo-org", "A") is not None  # the run itself went through
+
+
+class BrokenLog(io.StringIO):
+    """A log stream that fails on every write (the runner's pipe is gone)."""
+
+    def write(self, text: str) -> int:
+        raise OSError("broken pipe")
+
+
+def test_the_last_guard_never_raises(tmp_path: Path) -> None:
+    env = runner_env(tmp_path, {"token": "t", "org": "octo-org", "name": "A", "value": "v"}, {})
+    runner = Runner(log=BrokenLog(), output=None, summary=None)
+    assert main(env, runner) == 1
