@@ -2,7 +2,8 @@
 
 Every run calls ``codespaces_secrets.action.main`` in-process with a runner-like
 environment (INPUT_* variables, real output and summary files), against the bundled
-emulator over real HTTP. Four parts:
+emulator over real HTTP (parts 1-3), or in a child process against a misbehaving server
+(part 4). Four parts:
 
   1  faults, survived: each kind of transient fault GitHub documents (5xx, 429 with
      retry-after, 403 secondary and primary rate limits, dropped connections, slow answers,
@@ -14,6 +15,10 @@ emulator over real HTTP. Four parts:
      tests/test_hostile.py) drawn with a fixed seed (plus direct ``inputs.parse`` calls with
      NUL and lone surrogates); waits go to a fake clock and non-loopback hosts to a dead
      local proxy, so nothing leaves the machine.
+  4  hostile network: ``testkit.attacks``, servers on 127.0.0.1 that stall, drip, never
+     end a body, send compression bombs, loop or leave with next links and redirects,
+     send malformed answers or reflect the request; the entrypoint runs in a child process
+     (``testkit.launch``: a 2 s attempt deadline) so its wall time and peak RSS are its own.
 
 Every run is checked for leaks (a canary inside every value, the token, ciphertexts: only
 in ``::add-mask::`` lines, which come first), tracebacks, "Internal error" (the last-resort
@@ -51,7 +56,7 @@ from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
 from codespaces_secrets.core import Connect
 from codespaces_secrets.inputs import INPUT_NAMES, parse
 from github_emulator import ADMIN_TOKEN, Emulator
-from testkit import ROOT, ActionRun, FakeTime, connect_with, hostile, read_back, runner_env
+from testkit import ROOT, ActionRun, FakeTime, attacks, connect_with, hostile, read_back, runner_env
 
 JSON_OUT = ROOT / "build" / "reliability.json"
 CANARY = hostile.CANARY
@@ -467,7 +472,7 @@ def run_bounds(runner: Runner) -> list[BoundRow]:
             "429 retry-after: 1, forever; retry-wait-limit 2",
             {"retry-after": "1"},
             "2",
-            "retry-wait-limit of the run is spent",
+            "retry-wait-limit (2s) is spent",
             3.5,
         ),
         (
@@ -634,10 +639,57 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = ""
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
+def network_table(outcomes: Sequence[attacks.Outcome]) -> tuple[str, str, dict[str, object]]:
+    """The hostile-network table, its totals, and their figures."""
+    rows = [
+        [
+            o.name,
+            str(o.exit_code),
+            f"{o.seconds:.1f} s",
+            f"{o.bound_seconds:.0f} s",
+            f"{o.max_rss_mib:.0f} MiB",
+            str(len(o.leaks)),
+            str(o.tracebacks),
+        ]
+        for o in outcomes
+    ]
+    detail = table(
+        ["attack (server on 127.0.0.1)", "exit", "wall", "bound", "peak RSS", "leaks", "tb"],
+        rows,
+        align="lrrrrrr",
+    )
+    figures: dict[str, object] = {
+        "attacks": len(outcomes),
+        "max_wall_seconds": max(o.seconds for o in outcomes),
+        "max_rss_mib": max(o.max_rss_mib for o in outcomes),
+        "baseline_rss_mib": outcomes[0].max_rss_mib,
+        "unbounded": sum(not o.bounded for o in outcomes),
+        "leaks": sum(len(o.leaks) for o in outcomes),
+        "tracebacks": sum(o.tracebacks for o in outcomes),
+        "deadline_seconds": attacks.DEADLINE,
+        "retry_wait_limit_seconds": attacks.WAIT_LIMIT,
+    }
+    totals = table(
+        ["hostile network", "value"],
+        [
+            ["attacks tried", str(figures["attacks"])],
+            ["max wall time", f"{figures['max_wall_seconds']:.1f} s"],
+            ["max peak RSS", f"{figures['max_rss_mib']:.0f} MiB"],
+            ["baseline peak RSS (no attack)", f"{figures['baseline_rss_mib']:.0f} MiB"],
+            ["runs past their bound (must be 0)", str(figures["unbounded"])],
+            ["leaks (must be 0)", str(figures["leaks"])],
+            ["tracebacks (must be 0)", str(figures["tracebacks"])],
+        ],
+        align="ll",
+    )
+    return detail, totals, figures
+
+
 def report(
     faults: list[FaultRow],
     bounds: list[BoundRow],
     hostile_: HostileFigures,
+    network: Sequence[attacks.Outcome],
     seconds: float,
 ) -> tuple[str, dict[str, object]]:
     fault_table = table(
@@ -709,18 +761,27 @@ def report(
         ],
         align="ll",
     )
+    network_detail, network_totals, network_figures = network_table(network)
     text = "\n\n".join(
         [
             "Faults that must be survived (real waits, real HTTP to the emulator)",
             fault_table,
             "Retry bounds: faults that never clear must fail cleanly and on time",
             bound_table,
+            f"Hostile network: the entrypoint in a child process, attempt deadline "
+            f"{attacks.DEADLINE:g} s, retry-wait-limit {attacks.WAIT_LIMIT} s; bound = "
+            f"W + {attacks.REQUESTS} x D + {attacks.START_UP:g} s start-up",
+            network_detail,
+            network_totals,
             "Totals",
             totals,
         ]
     )
     failed = bool(
-        leaks
+        network_figures["unbounded"]
+        or network_figures["leaks"]
+        or network_figures["tracebacks"]
+        or leaks
         or tracebacks
         or internal
         or unsurvived
@@ -734,6 +795,7 @@ def report(
         "faults": [asdict(r) for r in faults],
         "bounds": [asdict(r) for r in bounds],
         "hostile": asdict(hostile_),
+        "network": {"figures": network_figures, "attacks": [asdict(o) for o in network]},
         "totals": {
             "faults_injected": sum(r.injected for r in faults),
             "faults_met": sum(r.served for r in faults),
@@ -763,13 +825,17 @@ def main_(argv: Sequence[str] | None = None) -> int:
         faults = run_fault_cases(runner)
         bounds = run_bounds(runner)
         hostile_ = run_hostile(runner, args.hostile, args.parse)
-    text, figures = report(faults, bounds, hostile_, time.monotonic() - started)
+        network = attacks.run_all(Path(tmp) / "network")
+    text, figures = report(faults, bounds, hostile_, network, time.monotonic() - started)
     print(text)
     problems = [
         *(f"{r.kind}: {p}" for r in faults for p in r.problems),
         *(f"{r.scenario}: {p}" for r in bounds for p in r.problems),
         *hostile_.problems,
         *hostile_.parse_exceptions,
+        *(f"{o.name}: {p}" for o in network for p in o.leaks),
+        *(f"{o.name}: traceback" for o in network if o.tracebacks),
+        *(f"{o.name}: {o.seconds:.1f} s, past its bound" for o in network if not o.bounded),
     ]
     if problems:
         print("\nProblems:")

@@ -138,24 +138,30 @@ def run_measured(
     """Start ``argv`` (default: ``entrypoint.py``) with only ``env`` (plus PATH) and
     measure it.
 
-    Peak RSS is the child's own (``wait4``), not the test process's. ``signal_after``:
-    (seconds, signal number) to send once that long has passed. A child still running
-    at ``timeout`` is killed and counted as exit code -9.
+    Peak RSS is the child's own high-water mark (``VmHWM``), read from /proc while it
+    runs: ``wait4``'s ``ru_maxrss`` would count this process's memory too, since Linux
+    carries the pre-exec image's peak into the child. ``signal_after``: (seconds, signal
+    number) to send once that long has passed. A child still running at ``timeout`` is
+    killed and counted as exit code -9.
     """
     full = {"PATH": os.environ.get("PATH", ""), **env}
     command = list(argv or [sys.executable, str(ROOT / "entrypoint.py")])
     started = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         child = subprocess.Popen(command, env=full, stdout=out, stderr=err)
+        peak = _PeakWatcher(child.pid)
+        peak.start()
         if signal_after is not None:
             time.sleep(signal_after[0])
             child.send_signal(signal_after[1])
         killer = threading.Timer(timeout, child.kill)
         killer.start()
         try:
-            _, status, usage = os.wait4(child.pid, 0)
+            _, status = os.waitpid(child.pid, 0)
         finally:
             killer.cancel()
+            peak.stop.set()
+            peak.join()
         child.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - started
         out.seek(0)
@@ -163,7 +169,32 @@ def run_measured(
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
     run = read_back(env, child.returncode, stdout, stderr)
-    return Measured(run, seconds, usage.ru_maxrss / 1024)  # Linux reports KiB
+    return Measured(run, seconds, peak.kib / 1024)
+
+
+class _PeakWatcher(threading.Thread):
+    """Reads a process's ``VmHWM`` (peak resident set, KiB) every few milliseconds."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.status = Path(f"/proc/{pid}/status")
+        self.stop = threading.Event()
+        self.kib = 0
+
+    def run(self) -> None:
+        while True:
+            self._read()
+            if self.stop.wait(0.005):
+                return
+
+    def _read(self) -> None:
+        try:
+            text = self.status.read_text()
+        except OSError:
+            return  # gone (or a zombie without memory): the last reading stands
+        for line in text.splitlines():
+            if line.startswith("VmHWM:"):
+                self.kib = max(self.kib, int(line.split()[1]))
 
 
 def run_in_process(
