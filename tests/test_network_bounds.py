@@ -6,6 +6,7 @@ injected) or to a ``testkit.wire`` server that misbehaves at the byte level.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 
@@ -63,6 +64,25 @@ def test_a_stalled_tls_handshake_ends_at_the_deadline(server: WireServer) -> Non
     with pytest.raises(RetriesExhaustedError, match=r"no complete answer within 0\.5s"):
         client(tls_url, deadline=0.5, max_attempts=1).request("GET", KEY, operation="fetch")
     assert time.monotonic() - started < 2.0
+
+
+def test_a_kept_alive_connection_obeys_the_next_attempts_deadline(server: WireServer) -> None:
+    first = wire.answer(200, {"key_id": "1", "key": wire.KEY}, keep_alive=True)
+    drip = wire.drip_headers(server.stopped)
+    answers = iter([first, drip])
+
+    def in_turn(conn: socket.socket, request: wire.Request) -> None:
+        next(answers)(conn, request)
+
+    server.attack = in_turn
+    transport = client(server.url, deadline=0.5, max_attempts=1)
+    transport.request("GET", KEY, operation="fetch")
+    started = time.monotonic()
+    with pytest.raises(RetriesExhaustedError, match=r"within 0\.5s"):
+        transport.request("GET", KEY, operation="fetch")
+    assert time.monotonic() - started < 2.0
+    assert len(server.requests) == 2
+    assert server.connections == 1  # the second attempt reused the first one's connection
 
 
 def test_time_lost_to_timeouts_is_charged_to_the_budget(server: WireServer) -> None:

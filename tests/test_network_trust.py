@@ -29,7 +29,7 @@ from codespaces_secrets.retry import Fault, Retrier
 from codespaces_secrets.send import failure_kind
 from codespaces_secrets.transport import Transport
 from github_emulator import ADMIN_TOKEN, Emulator
-from testkit import FakeTime, Recorder, find_leaks, run_measured, runner_env, wire
+from testkit import FakeTime, Recorder, attacks, find_leaks, run_measured, runner_env, wire
 from testkit.hostile import closed_port
 from testkit.wire import Request, WireServer
 
@@ -308,6 +308,25 @@ def test_a_signal_ends_the_action_cleanly(
     assert any("Interrupted by SIG" in e for e in run.commands("error"))
     assert run.outputs["status"] == "failed"
     assert measured.seconds < 10
+
+
+def test_a_signal_reports_the_results_so_far(server: WireServer, tmp_path: Path) -> None:
+    normal = attacks.github_like({})
+    stalled = wire.stall(server.stopped)
+
+    def org_b_write_stalls(conn: socket.socket, request: Request) -> None:
+        org_b_write = request.method == "PUT" and "/orgs/org-b/" in request.path
+        (stalled if org_b_write else normal)(conn, request)
+
+    server.attack = org_b_write_stalls  # every org is planned first, then written in turn
+    inputs = {"token": "tok", "org": "org-a\norg-b", "name": "A", "value": "v"}
+    env = runner_env(tmp_path, {**inputs, "api-url": server.url, "visibility": "private"}, {})
+    run = run_measured(env, signal_after=(2.0, signal.SIGTERM), timeout=30).run
+    assert run.exit_code == 143, run.log
+    assert "Traceback" not in run.log
+    results = json.loads(run.outputs["results"])
+    assert {"org": "org-a", "status": "created"}.items() <= results[0].items()
+    assert "Interrupted" in run.summary
 
 
 def test_a_signal_ends_the_cli_cleanly(server: WireServer, tmp_path: Path) -> None:

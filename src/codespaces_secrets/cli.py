@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--dry-run", action="store_true", help="show what would happen; write nothing"
     )
-    parser.add_argument("--retry-wait-limit", default="", help="seconds of retry waiting allowed")
+    parser.add_argument("--retry-wait-limit", default="", help="seconds the run may lose to faults")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser

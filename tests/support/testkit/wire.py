@@ -43,6 +43,7 @@ class WireServer:
 
     attack: Attack
     requests: list[Request] = field(default_factory=list)
+    connections: int = 0  # accepted so far
 
     def __post_init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -86,6 +87,7 @@ class WireServer:
             except OSError:
                 return
             self._conns.append(conn)
+            self.connections += 1
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
@@ -95,9 +97,7 @@ class WireServer:
                 if request is None:
                     return
                 self.requests.append(request)
-                self.attack(conn, request)
-                if request.headers.get("x-keep", "") != "1":
-                    return
+                self.attack(conn, request)  # a keep-alive answer lets the client send more
 
 
 def read_request(conn: socket.socket) -> Request | None:
@@ -128,23 +128,33 @@ def read_request(conn: socket.socket) -> Request | None:
 
 
 def head(
-    status: int = 200, headers: dict[str, str] | None = None, length: int | None = None
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    length: int | None = None,
+    *,
+    keep_alive: bool = False,
 ) -> bytes:
     """A status line and headers; without ``length`` the body runs until the close."""
-    lines = [f"HTTP/1.1 {status} X", "Connection: close"]
+    lines = [f"HTTP/1.1 {status} X", "Connection: " + ("keep-alive" if keep_alive else "close")]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
     if length is not None:
         lines.append(f"Content-Length: {length}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-def answer(status: int = 200, body: object = None, headers: dict[str, str] | None = None) -> Attack:
+def answer(
+    status: int = 200,
+    body: object = None,
+    headers: dict[str, str] | None = None,
+    *,
+    keep_alive: bool = False,
+) -> Attack:
     """A plain, complete answer: JSON ``body`` (bytes are sent as they are)."""
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     all_headers = {"Content-Type": "application/json", **(headers or {})}
 
     def attack(conn: socket.socket, request: Request) -> None:
-        conn.sendall(head(status, all_headers, len(raw)) + raw)
+        conn.sendall(head(status, all_headers, len(raw), keep_alive=keep_alive) + raw)
 
     return attack
 
