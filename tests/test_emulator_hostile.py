@@ -114,19 +114,18 @@ def assert_closed_soon(sock: socket.socket) -> None:
 
 
 def test_drip_in_the_body_sends_headers_then_one_byte_per_interval(any_emu: Emulator) -> None:
-    any_emu.misbehave("GET", KEY, Drip(interval=0.15, where="body"))
+    any_emu.misbehave("GET", KEY, Drip(interval=0.3, where="body"))
     with connect(any_emu) as sock:
         send(sock, any_emu, "GET", KEY)
-        started = time.monotonic()
         head, early = read_head(sock)
-        assert time.monotonic() - started < 0.15
         assert head.startswith(b"HTTP/1.1 200 OK")
+        assert b"content-length: " in head
         assert early == b""
         arrivals = []
         for _ in range(3):
             assert len(sock.recv(65536)) == 1
             arrivals.append(time.monotonic())
-        assert all(later - earlier >= 0.1 for earlier, later in itertools.pairwise(arrivals))
+        assert all(later - earlier >= 0.2 for earlier, later in itertools.pairwise(arrivals))
         stop_within(any_emu, 1.0)
         assert_closed_soon(sock)
 
