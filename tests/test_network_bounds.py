@@ -1,7 +1,8 @@
 """Nothing the network sends can hang or exhaust a run: time, memory, paging, redirects.
 
-Every test talks over a real socket on 127.0.0.1: to the emulator (whole answers
-injected) or to a ``testkit.wire`` server that misbehaves at the byte level.
+Every test talks over a real socket on 127.0.0.1: to the emulator misbehaving on purpose
+(``github_emulator.hostile``), or, for what only a raw socket can do (a TLS handshake that
+never completes, a deflate body, counting connections), to a ``testkit.wire`` server.
 """
 
 from __future__ import annotations
@@ -18,6 +19,15 @@ from codespaces_secrets.errors import ApiError, RetriesExhaustedError
 from codespaces_secrets.send import MIB, Limits
 from codespaces_secrets.transport import Transport
 from github_emulator import ADMIN_TOKEN, Emulator
+from github_emulator.hostile import (
+    Drip,
+    EndlessBody,
+    ForeignNextLink,
+    GzipBomb,
+    LoopingNextLink,
+    Redirect,
+    Stall,
+)
 from testkit import FakeTime, Recorder, connect_with, wire
 from testkit.wire import WireServer
 
@@ -25,16 +35,20 @@ from conftest import RunAction
 
 KEY = "/orgs/octo-org/codespaces/secrets/public-key"
 LISTING = "/orgs/octo-org/codespaces/secrets"
-TOKEN = "ghp_wireTestToken"
 
 
 def client(
     url: str, *, deadline: float = 0.5, max_body: int = 4 * MIB, **policy: float
 ) -> Transport:
     """A transport with a short deadline and real time (timeouts are real)."""
-    access = Access(url, TOKEN, RetryPolicy(**policy))  # type: ignore[arg-type]
+    access = Access(url, ADMIN_TOKEN, RetryPolicy(**policy))  # type: ignore[arg-type]
     limits = Limits(connect=deadline, deadline=deadline, max_body=max_body)
     return Transport(access, clock=SYSTEM_CLOCK, events=Recorder(), limits=limits)
+
+
+def instant(emu: Emulator) -> Transport:
+    """A transport with the default limits whose waits are simulated."""
+    return Transport(Access(emu.url, ADMIN_TOKEN), clock=FakeTime().clock, events=Recorder())
 
 
 @pytest.fixture
@@ -44,38 +58,66 @@ def server() -> Iterator[WireServer]:
         yield found
 
 
+@pytest.fixture
+def foreign() -> Iterator[Emulator]:
+    """A second emulator: another port of the same host, whose log shows any visit."""
+    with Emulator() as emu:
+        yield emu
+
+
 # -- 1. bounded time --------------------------------------------------------------------
 
+ENDLESS_IN_TIME = {
+    "stall": Stall(),
+    "drip headers": Drip(interval=0.05, where="headers"),
+    "drip body": Drip(interval=0.05, where="body"),
+}
 
-@pytest.mark.parametrize("attack", ["stall", "drip_headers", "drip_body"])
-def test_every_attempt_ends_at_its_deadline(server: WireServer, attack: str) -> None:
-    server.attack = getattr(wire, attack)(server.stopped)
+
+@pytest.mark.parametrize("mode", ENDLESS_IN_TIME.values(), ids=ENDLESS_IN_TIME.keys())
+def test_every_attempt_ends_at_its_deadline(emulator: Emulator, mode: Stall | Drip) -> None:
+    emulator.misbehave("GET", KEY, mode)
     started = time.monotonic()
     with pytest.raises(RetriesExhaustedError) as caught:
-        client(server.url, deadline=0.5, max_attempts=1).request("GET", KEY, operation="fetch")
+        client(emulator.url, max_attempts=1).request("GET", KEY, operation="fetch")
     assert time.monotonic() - started < 2.0
     assert "no complete answer within 0.5s" in caught.value.message
 
 
+def test_a_dripped_tls_answer_ends_at_the_deadline() -> None:
+    with Emulator(tls=True) as emu:
+        emu.misbehave("GET", KEY, Drip(interval=0.05, where="body"))
+        transport = Transport(
+            Access(emu.url, ADMIN_TOKEN, RetryPolicy(max_attempts=1)),
+            clock=SYSTEM_CLOCK,
+            events=Recorder(),
+            limits=Limits(connect=0.5, deadline=0.5),
+        )
+        transport.verify = emu.ca_file or True
+        started = time.monotonic()
+        with pytest.raises(RetriesExhaustedError, match=r"within 0\.5s"):
+            transport.request("GET", KEY, operation="fetch")
+        assert time.monotonic() - started < 2.0
+
+
 def test_a_stalled_tls_handshake_ends_at_the_deadline(server: WireServer) -> None:
-    server.attack = wire.stall(server.stopped)
+    server.attack = wire.stall(server.stopped)  # reads the ClientHello, never answers it
     tls_url = server.url.replace("http://", "https://")
     started = time.monotonic()
     with pytest.raises(RetriesExhaustedError, match=r"no complete answer within 0\.5s"):
-        client(tls_url, deadline=0.5, max_attempts=1).request("GET", KEY, operation="fetch")
+        client(tls_url, max_attempts=1).request("GET", KEY, operation="fetch")
     assert time.monotonic() - started < 2.0
 
 
 def test_a_kept_alive_connection_obeys_the_next_attempts_deadline(server: WireServer) -> None:
     first = wire.answer(200, {"key_id": "1", "key": wire.KEY}, keep_alive=True)
-    drip = wire.drip_headers(server.stopped)
-    answers = iter([first, drip])
+    answers = iter([first, wire.drip_headers(server.stopped)])
 
     def in_turn(conn: socket.socket, request: wire.Request) -> None:
         next(answers)(conn, request)
 
     server.attack = in_turn
-    transport = client(server.url, deadline=0.5, max_attempts=1)
+    transport = client(server.url, max_attempts=1)
     transport.request("GET", KEY, operation="fetch")
     started = time.monotonic()
     with pytest.raises(RetriesExhaustedError, match=r"within 0\.5s"):
@@ -85,14 +127,14 @@ def test_a_kept_alive_connection_obeys_the_next_attempts_deadline(server: WireSe
     assert server.connections == 1  # the second attempt reused the first one's connection
 
 
-def test_time_lost_to_timeouts_is_charged_to_the_budget(server: WireServer) -> None:
-    server.attack = wire.stall(server.stopped)
-    transport = client(server.url, deadline=0.4, max_attempts=50, max_total_wait=2.0)
+def test_time_lost_to_timeouts_is_charged_to_the_budget(emulator: Emulator) -> None:
+    emulator.misbehave("GET", KEY, Stall(), times=50)
+    transport = client(emulator.url, deadline=0.4, max_attempts=50, max_total_wait=2.0)
     started = time.monotonic()
     with pytest.raises(RetriesExhaustedError) as caught:
         transport.request("GET", KEY, operation="fetch")
     took = time.monotonic() - started
-    attempts = len(server.requests)
+    attempts = len(emulator.requests)
     assert 2 <= attempts < 6  # not 50: the timeouts used the budget up
     assert transport.retrier.spent >= 0.4 * attempts  # every timed-out attempt was charged
     assert took <= 2.0 + 0.4 + 0.3  # the budget, plus the attempt that ended the request
@@ -101,7 +143,7 @@ def test_time_lost_to_timeouts_is_charged_to_the_budget(server: WireServer) -> N
 
 
 def test_worst_case_is_the_budget_plus_one_deadline_per_request(
-    server: WireServer, run_action: RunAction
+    emulator: Emulator, run_action: RunAction
 ) -> None:
     """README's bound: T <= W + R * D (+ pacing), here with W = 1 s, D = 0.5 s.
 
@@ -110,13 +152,12 @@ def test_worst_case_is_the_budget_plus_one_deadline_per_request(
     org costs one attempt. R = 3 requests that end a request, plus the retried ones
     inside W.
     """
-    server.attack = wire.stall(server.stopped)
+    emulator.misbehave("GET", "/orgs/*/codespaces/secrets/public-key", Stall(), times=100)
     budget, deadline = 1, 0.5
     started = time.monotonic()
     run = run_action(
-        None,
-        api_url=server.url,
-        org="org-a\norg-b\norg-c",
+        emulator,
+        org="octo-org\nocto-labs\nocto-third",
         name="A",
         value="v",
         retry_wait_limit=str(budget),
@@ -126,119 +167,94 @@ def test_worst_case_is_the_budget_plus_one_deadline_per_request(
     assert run.exit_code == 1
     requests = 3
     assert took <= budget + requests * deadline + deadline + 0.5  # + one attempt in flight
-    paths = [r.path for r in server.requests]
-    assert paths.count("/orgs/org-b/codespaces/secrets/public-key") == 1
-    assert paths.count("/orgs/org-c/codespaces/secrets/public-key") == 1
+    paths = [r.path for r in emulator.requests]
+    assert paths.count("/orgs/octo-labs/codespaces/secrets/public-key") == 1
+    assert paths.count("/orgs/octo-third/codespaces/secrets/public-key") == 1
     assert "Traceback" not in run.log
 
 
 # -- 2. bounded memory ------------------------------------------------------------------
 
 
-def test_an_endless_body_is_cut_at_the_cap(server: WireServer) -> None:
-    server.attack = wire.endless_body(server.stopped)
+@pytest.mark.parametrize("framing", ["chunked", "close"])
+def test_an_endless_body_is_cut_at_the_cap(emulator: Emulator, framing: str) -> None:
+    emulator.misbehave("GET", KEY, EndlessBody(framing=framing))  # type: ignore[arg-type]
     with pytest.raises(ApiError, match="larger than 1 MiB") as caught:
-        client(server.url, deadline=5, max_body=MIB).request("GET", KEY, operation="fetch")
+        client(emulator.url, deadline=5, max_body=MIB).request("GET", KEY, operation="fetch")
     assert not isinstance(caught.value, RetriesExhaustedError)  # not retried
 
 
-@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
-def test_a_compression_bomb_is_cut_at_the_inflated_cap(server: WireServer, encoding: str) -> None:
-    server.attack = wire.gzip_bomb(256 * MIB, encoding)
+def test_a_gzip_bomb_is_cut_at_the_inflated_cap(emulator: Emulator) -> None:
+    emulator.misbehave("GET", KEY, GzipBomb(inflated_bytes=256 * MIB))
+    with pytest.raises(ApiError, match="larger than 4 MiB"):
+        client(emulator.url, deadline=10).request("GET", KEY, operation="fetch")
+
+
+def test_a_deflate_bomb_is_cut_at_the_inflated_cap(server: WireServer) -> None:
+    server.attack = wire.gzip_bomb(256 * MIB, "deflate")
     with pytest.raises(ApiError, match="larger than 4 MiB"):
         client(server.url, deadline=10).request("GET", KEY, operation="fetch")
-    assert server.requests[0].headers["accept-encoding"] == "identity"
+    assert server.requests[0].headers["accept-encoding"] == "identity"  # it asked for none
 
 
-def test_stacked_compression_is_refused_unread(server: WireServer) -> None:
-    server.attack = wire.gzip_bomb(MIB, "gzip, gzip")
+def test_stacked_compression_is_refused_unread(emulator: Emulator) -> None:
+    emulator.misbehave("GET", KEY, GzipBomb(inflated_bytes=64 * MIB, layers=2))
     with pytest.raises(ApiError, match="content encoding the action does not accept"):
-        client(server.url).request("GET", KEY, operation="fetch")
+        client(emulator.url).request("GET", KEY, operation="fetch")
 
 
-def test_a_small_compressed_answer_is_still_read(server: WireServer) -> None:
-    server.attack = wire.gzip_bomb(1000, "gzip")
-    answer = client(server.url).request("GET", KEY, operation="fetch")
-    assert answer.body == b"[" + b" " * 999
+def test_a_compressed_answer_under_the_cap_is_still_read(emulator: Emulator) -> None:
+    emulator.misbehave("GET", KEY, GzipBomb(inflated_bytes=MIB))
+    answer = client(emulator.url, deadline=5).request("GET", KEY, operation="fetch")
+    assert answer.json()["key_id"]
 
 
 # -- 3. bounded paging ------------------------------------------------------------------
 
 
-def test_a_next_link_to_another_port_gets_no_token(emulator: Emulator, server: WireServer) -> None:
-    emulator.inject(
-        "GET",
-        LISTING,
-        status=200,
-        body={"total_count": 0, "secrets": []},
-        headers={"link": f'<{server.url}/api/v3{LISTING}?page=2>; rel="next"'},
-    )
-    transport = Transport(
-        Access(emulator.url, ADMIN_TOKEN), clock=FakeTime().clock, events=Recorder()
-    )
+def test_a_next_link_to_another_port_gets_no_token(emulator: Emulator, foreign: Emulator) -> None:
+    emulator.misbehave("GET", LISTING, ForeignNextLink(to=foreign.url))
     with pytest.raises(ApiError, match="outside the API root"):
-        list(transport.paginate(LISTING, "secrets", operation="list", max_pages=10))
-    assert server.requests == []
+        list(instant(emulator).paginate(LISTING, "secrets", operation="list", max_pages=10))
+    assert foreign.requests == []
 
 
 def test_a_next_link_back_to_a_page_read_is_refused(emulator: Emulator) -> None:
-    emulator.inject(
-        "GET",
-        LISTING,
-        status=200,
-        body={"total_count": 0, "secrets": []},
-        headers={"link": f'<{emulator.url}{LISTING}?per_page=100>; rel="next"'},
-    )
-    transport = Transport(
-        Access(emulator.url, ADMIN_TOKEN), clock=FakeTime().clock, events=Recorder()
-    )
+    emulator.misbehave("GET", LISTING, LoopingNextLink(), times=10)
     with pytest.raises(ApiError, match="leads back to a page already read"):
-        list(transport.paginate(LISTING, "secrets", operation="list", max_pages=10))
+        list(instant(emulator).paginate(LISTING, "secrets", operation="list", max_pages=10))
     assert len(emulator.requests) == 1
 
 
-def test_paging_stops_at_the_page_cap(server: WireServer) -> None:
-    pages = iter(range(2, 10_000))
-
-    def endless_pages(conn: object, request: wire.Request) -> None:
-        link = f'<{server.url}{LISTING}?page={next(pages)}>; rel="next"'
-        wire.answer(200, {"secrets": []}, {"Link": link})(conn, request)  # type: ignore[arg-type]
-
-    server.attack = endless_pages
+def test_paging_stops_at_the_page_cap(emulator: Emulator) -> None:
+    # Next links within the API itself, page after page: only the cap ends them.
+    emulator.misbehave("GET", LISTING, ForeignNextLink(to=emulator.url), times=100)
     with pytest.raises(ApiError, match="pages go on past 5"):
-        list(client(server.url).paginate(LISTING, "secrets", operation="list", max_pages=5))
-    assert len(server.requests) == 5
+        list(instant(emulator).paginate(LISTING, "secrets", operation="list", max_pages=5))
+    assert len(emulator.requests) == 5
 
 
 # -- 4. redirects -----------------------------------------------------------------------
 
 
 def test_a_read_redirect_within_the_api_is_followed(emulator: Emulator) -> None:
-    emulator.inject("GET", KEY, status=301, headers={"location": f"{emulator.url}{KEY}?moved=1"})
-    transport = Transport(
-        Access(emulator.url, ADMIN_TOKEN), clock=FakeTime().clock, events=Recorder()
-    )
-    assert transport.request("GET", KEY, operation="fetch").status == 200
+    emulator.misbehave("GET", KEY, Redirect(status=301))
+    assert instant(emulator).request("GET", KEY, operation="fetch").status == 200
     assert len(emulator.requests) == 2
 
 
-def test_a_read_redirect_elsewhere_is_not_followed(emulator: Emulator, server: WireServer) -> None:
-    emulator.inject("GET", KEY, status=302, headers={"location": f"{server.url}{KEY}"})
-    transport = Transport(
-        Access(emulator.url, ADMIN_TOKEN), clock=FakeTime().clock, events=Recorder()
-    )
+def test_a_read_redirect_elsewhere_is_not_followed(emulator: Emulator, foreign: Emulator) -> None:
+    emulator.misbehave("GET", KEY, Redirect(status=302, to=foreign.url))
     with pytest.raises(ApiError, match="redirecting away from the API root"):
-        transport.request("GET", KEY, operation="fetch")
-    assert server.requests == []
+        instant(emulator).request("GET", KEY, operation="fetch")
+    assert foreign.requests == []
 
 
-@pytest.mark.parametrize("status", [301, 302, 307, 308])
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_a_redirected_write_is_an_error_that_writes_nothing(
-    emulator: Emulator, server: WireServer, run_action: RunAction, status: int
+    emulator: Emulator, run_action: RunAction, status: int
 ) -> None:
-    emulator.inject(
-        "PUT", f"{LISTING}/*", status=status, headers={"location": f"{emulator.url}{LISTING}/B"}
-    )
+    emulator.misbehave("PUT", f"{LISTING}/*", Redirect(status=status))
     run = run_action(emulator, name="A", value="v")
     assert run.exit_code == 1
     (error,) = run.commands("error")

@@ -29,6 +29,17 @@ from codespaces_secrets.retry import Fault, Retrier
 from codespaces_secrets.send import failure_kind
 from codespaces_secrets.transport import Transport
 from github_emulator import ADMIN_TOKEN, Emulator
+from github_emulator.hostile import (
+    DeeplyNested,
+    HtmlOk,
+    ListForObject,
+    Misbehaviour,
+    MissingKeyId,
+    NullFields,
+    Reflect,
+    UnknownVisibility,
+    ZeroKey,
+)
 from testkit import FakeTime, Recorder, attacks, find_leaks, run_measured, runner_env, wire
 from testkit.hostile import closed_port
 from testkit.wire import Request, WireServer
@@ -48,16 +59,34 @@ def server() -> Iterator[WireServer]:
 
 # -- 5. every answer checked --------------------------------------------------------------
 
+MALFORMED_KEYS: dict[str, Misbehaviour] = {
+    "a list for the object": ListForObject(),
+    "null fields": NullFields(),
+    "no key_id": MissingKeyId(),
+    "an all-zero key": ZeroKey(),
+    "HTML with 200": HtmlOk(),
+    "JSON nested deep": DeeplyNested(),
+}
 BAD_KEYS = {
-    "a list": [{"key_id": "1", "key": wire.KEY}],
-    "null fields": {"key_id": None, "key": None},
-    "no key_id": {"key": wire.KEY},
     "an empty key_id": {"key_id": "", "key": wire.KEY},
-    "an all-zero key": {"key_id": "1", "key": "A" * 43 + "="},
     "a short key": {"key_id": "1", "key": "AAAA"},
     "not base64": {"key_id": "1", "key": "not base64 at all!"},
-    "a string": "<html>Sign in</html>",
+    "a JSON string": "<html>Sign in</html>",
 }
+
+
+@pytest.mark.parametrize("mode", MALFORMED_KEYS.values(), ids=MALFORMED_KEYS.keys())
+def test_a_malformed_key_answer_fails_its_org_only(
+    emulator: Emulator, run_action: RunAction, mode: Misbehaviour
+) -> None:
+    emulator.misbehave("GET", KEY, mode)
+    run = run_action(emulator, org="octo-org\nocto-labs", name="A", value="v")
+    assert run.exit_code == 1
+    assert "Internal error" not in run.log
+    (error,) = run.commands("error")
+    assert "not what GitHub's API documents" in error
+    results = {r["org"]: r["status"] for r in json.loads(run.outputs["results"])}
+    assert results == {"octo-org": "failed", "octo-labs": "created"}
 
 
 @pytest.mark.parametrize("body", BAD_KEYS.values(), ids=BAD_KEYS.keys())
@@ -76,7 +105,6 @@ def test_a_bad_key_answer_fails_its_org_only(
 
 BAD_LISTINGS = {
     "secrets not a list": {"total_count": 1, "secrets": {"name": "A"}},
-    "an unknown visibility": {"total_count": 1, "secrets": [{"name": "A", "visibility": "x"}]},
     "a null name": {"total_count": 1, "secrets": [{"name": None, "visibility": "all"}]},
     "an item that is a list": {"total_count": 1, "secrets": [["A", "all"]]},
 }
@@ -93,6 +121,19 @@ def test_a_bad_listing_fails_its_org_only(
     assert any("not what GitHub's API documents" in e for e in run.commands("error"))
     results = {r["org"]: r["status"] for r in json.loads(run.outputs["results"])}
     assert results["octo-labs"] == "would-create"
+
+
+def test_an_unknown_visibility_fails_its_org_only(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    emulator.set_secret("octo-org", "A", "old")
+    emulator.misbehave("GET", LISTING, UnknownVisibility())
+    run = run_action(emulator, org="octo-org\nocto-labs", name="A", value="v")
+    assert run.exit_code == 1
+    assert "Internal error" not in run.log
+    assert any("unknown visibility" in e for e in run.commands("error"))
+    results = {r["org"]: r["status"] for r in json.loads(run.outputs["results"])}
+    assert results == {"octo-org": "failed", "octo-labs": "created"}
 
 
 @pytest.mark.parametrize(
@@ -140,6 +181,20 @@ def reflect_everything(value: str) -> wire.Attack:
         wire.answer(422, {"message": quote, "errors": [{"message": value}]})(conn, request)
 
     return wire.after_key(attack)
+
+
+def test_an_emulator_reflecting_the_request_leaks_nothing(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    # Twice: the echoed body names key_id, which reads as a stale key, so the write is
+    # sealed again and sent once more.
+    emulator.misbehave("PUT", f"{LISTING}/*", Reflect(echo="both"), times=2)
+    run = run_action(emulator, name="A", value="a value to seal")
+    assert run.exit_code == 1
+    puts = [r for r in emulator.requests if r.method == "PUT"]
+    ciphertexts = [str(r.body["encrypted_value"]) for r in puts]  # type: ignore[index]
+    assert find_leaks(run, ["a value to seal", ADMIN_TOKEN], ciphertexts=ciphertexts) == []
+    assert "Authorization: Bearer ***" in run.commands("error")[0]
 
 
 def test_reflected_token_ciphertext_and_value_are_scrubbed(
