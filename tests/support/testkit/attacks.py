@@ -1,8 +1,9 @@
 """The hostile-network catalogue: each attack run as a child process of the entrypoint.
 
-Shared by ``make reliability`` (its "hostile network" table). Every attack is a server
-on 127.0.0.1 that answers like GitHub except on one route, where it misbehaves; the
-action runs in its own process (``testkit.launch``, a shorter deadline) so that its
+Shared by ``make reliability`` (its "hostile network" table). Every attack is the
+emulator misbehaving on purpose on one route (``github_emulator.hostile``), or, for
+what needs a raw socket, a ``testkit.wire`` server answering like GitHub except there.
+The action runs in its own process (``testkit.launch``, a shorter deadline) so that its
 wall time and peak RSS are its own. Each run is checked: bounded in time, no secret
 shown anywhere (``find_leaks``, with the ciphertexts the server received), no request
 to a foreign server (the token would have gone with it), no traceback.
@@ -18,9 +19,29 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from github_emulator import ADMIN_TOKEN, Emulator
+from github_emulator.hostile import (
+    DeeplyNested,
+    Drip,
+    EndlessBody,
+    ForeignNextLink,
+    GzipBomb,
+    HtmlOk,
+    ListForObject,
+    LoopingNextLink,
+    Misbehaviour,
+    MissingKeyId,
+    NullFields,
+    Redirect,
+    Reflect,
+    Stall,
+    UnknownVisibility,
+    ZeroKey,
+)
+
 from . import wire
 from .leaks import find_leaks
-from .runner import run_measured, runner_env
+from .runner import Measured, run_measured, runner_env
 from .wire import Request, WireServer
 
 TOKEN = "ghp_attackToken0000000000000000000000"
@@ -36,12 +57,18 @@ OBJECTS = b'{"secrets": [' + b"{}," * 1_398_000 + b"{}]}"
 Route = Callable[[socket.socket, Request], None]
 
 
+Setup = Callable[[Emulator, Emulator], None]
+
+
 @dataclass(frozen=True)
 class Case:
-    """One attack: which route misbehaves, and how (given the server and a foreign one)."""
+    """One attack: the emulator misbehaving (``setup``, given it and a foreign emulator on
+    another port), or for what needs a raw socket a ``testkit.wire`` server whose
+    ``wire_routes`` replace some of its GitHub-like answers."""
 
     name: str
-    make: Callable[[WireServer, WireServer], Mapping[str, Route]]
+    setup: Setup | None = None
+    wire_routes: Callable[[WireServer], Mapping[str, Route]] | None = None
     tls: bool = False
 
 
@@ -92,25 +119,8 @@ def github_like(routes: Mapping[str, Route]) -> Route:
     return route
 
 
-def _link_to(url: str) -> Route:
-    return wire.answer(200, {"total_count": 0, "secrets": []}, {"Link": f'<{url}>; rel="next"'})
-
-
-def _pages(server: WireServer) -> Route:
-    count = iter(range(2, 1_000_000))
-
-    def route(conn: socket.socket, request: Request) -> None:
-        path = request.path.split("?")[0]
-        _link_to(f"{server.url}{path}?page={next(count)}")(conn, request)
-
-    return route
-
-
-def _self_link(server: WireServer) -> Route:
-    def route(conn: socket.socket, request: Request) -> None:
-        _link_to(f"{server.url}{request.path}")(conn, request)
-
-    return route
+def _answer(body: bytes) -> Route:
+    return wire.answer(200, body)
 
 
 def _header_flood(conn: socket.socket, request: Request) -> None:
@@ -123,57 +133,94 @@ def _reflect(conn: socket.socket, request: Request) -> None:
     wire.answer(422, {"message": said, "errors": [{"message": VALUE}]})(conn, request)
 
 
+KEY = "/orgs/*/codespaces/secrets/public-key"
+LIST = "/orgs/*/codespaces/secrets"
+PUT = "/orgs/*/codespaces/secrets/*"
+MANY = 1000  # misbehave on every matching request of the run
+
+
+def on(method: str, glob: str, mode: Misbehaviour, times: int = MANY) -> Setup:
+    """Misbehave with ``mode`` on ``method glob`` (the emulator's own modes)."""
+
+    def setup(emu: Emulator, foreign: Emulator) -> None:
+        emu.misbehave(method, glob, mode, times=times)
+
+    return setup
+
+
+def _foreign(method: str, glob: str, make: Callable[[str], Misbehaviour]) -> Setup:
+    """Misbehave with a mode pointing at the foreign emulator's URL."""
+
+    def setup(emu: Emulator, foreign: Emulator) -> None:
+        emu.misbehave(method, glob, make(foreign.url), times=MANY)
+
+    return setup
+
+
+def _within(method: str, glob: str, make: Callable[[str], Misbehaviour]) -> Setup:
+    """Misbehave with a mode pointing back into the API itself."""
+
+    def setup(emu: Emulator, foreign: Emulator) -> None:
+        emu.misbehave(method, glob, make(emu.url), times=MANY)
+
+    return setup
+
+
+def _unknown_visibility(emu: Emulator, foreign: Emulator) -> None:
+    emu.set_secret("octo-org", "ATTACKED", "old")  # a listing with a visibility to spoil
+    emu.misbehave("GET", LIST, UnknownVisibility(), times=MANY)
+
+
 CASES: tuple[Case, ...] = (
-    Case("baseline: no attack", lambda s, f: {}),
-    Case("no answer at all", lambda s, f: {"key": wire.stall(s.stopped)}),
-    Case("TLS handshake never answered", lambda s, f: {"key": wire.stall(s.stopped)}, tls=True),
-    Case("headers dripped, a byte / 50 ms", lambda s, f: {"key": wire.drip_headers(s.stopped)}),
-    Case("body dripped, a byte / 50 ms", lambda s, f: {"put": wire.drip_body(s.stopped)}),
-    Case("header lines without end", lambda s, f: {"key": _header_flood}),
-    Case("endless body", lambda s, f: {"list": wire.endless_body(s.stopped)}),
-    Case("gzip bomb: 1 MB -> 1 GiB", lambda s, f: {"key": wire.gzip_bomb(1 << 30)}),
-    Case("gzip, gzip bomb", lambda s, f: {"key": wire.gzip_bomb(64 << 20, "gzip, gzip")}),
-    Case("next link to the same page", lambda s, f: {"list": _self_link(s)}),
-    Case("next links without end", lambda s, f: {"list": _pages(s)}),
-    Case("next link to another port", lambda s, f: {"list": _link_to(f"{f.url}/orgs")}),
-    Case(
-        "read redirected to another port",
-        lambda s, f: {"key": wire.answer(302, {}, {"Location": f"{f.url}/k"})},
-    ),
-    Case(
-        "write redirected (307)",
-        lambda s, f: {"put": wire.answer(307, {}, {"Location": f"{s.url}/orgs/o/x"})},
-    ),
-    Case("key all zeros", lambda s, f: {"key": wire.answer(200, {"key_id": "1", "key": ZERO_KEY})}),
-    Case("key answer is a list", lambda s, f: {"key": wire.answer(200, [1, 2])}),
-    Case("HTML with 200", lambda s, f: {"key": wire.answer(200, b"<html>hi</html>")}),
-    Case("JSON nested 100,000 deep", lambda s, f: {"key": wire.answer(200, b"[" * 100_000)}),
-    Case("4 MiB listing of empty objects", lambda s, f: {"list": wire.answer(200, OBJECTS)}),
-    Case("error text reflects token, body, value", lambda s, f: {"put": _reflect}),
+    Case("baseline: no attack"),
+    Case("no answer at all", on("GET", KEY, Stall())),
+    Case("TLS handshake never answered", wire_routes=lambda s: {"key": wire.stall(s.stopped)}),
+    Case("headers dripped, a byte / 50 ms", on("GET", KEY, Drip(0.05, "headers"))),
+    Case("body dripped, a byte / 50 ms", on("GET", KEY, Drip(0.05, "body"))),
+    Case("TLS body dripped, a byte / 50 ms", on("GET", KEY, Drip(0.05, "body")), tls=True),
+    Case("header lines without end", wire_routes=lambda s: {"key": _header_flood}),
+    Case("endless body (chunked)", on("GET", LIST, EndlessBody())),
+    Case("endless body (until close)", on("GET", KEY, EndlessBody(framing="close"))),
+    Case("gzip bomb: 1 MB -> 1 GiB", on("GET", KEY, GzipBomb(1 << 30))),
+    Case("gzip, gzip bomb", on("GET", KEY, GzipBomb(256 << 20, layers=2))),
+    Case("next link to the same page", on("GET", LIST, LoopingNextLink())),
+    Case("next links without end", _within("GET", LIST, lambda url: ForeignNextLink(to=url))),
+    Case("next link to another port", _foreign("GET", LIST, lambda url: ForeignNextLink(to=url))),
+    Case("read redirected to another port", _foreign("GET", KEY, lambda url: Redirect(302, url))),
+    Case("write redirected (307)", on("PUT", PUT, Redirect(307))),
+    Case("key: all zeros", on("GET", KEY, ZeroKey())),
+    Case("key: no key_id", on("GET", KEY, MissingKeyId())),
+    Case("key: null fields", on("GET", KEY, NullFields())),
+    Case("key: a list for the object", on("GET", KEY, ListForObject())),
+    Case("key: HTML with 200", on("GET", KEY, HtmlOk())),
+    Case("key: JSON nested deep", on("GET", KEY, DeeplyNested())),
+    Case("listing: unknown visibility", _unknown_visibility),
+    Case("listing: 4 MiB of empty objects", wire_routes=lambda s: {"list": _answer(OBJECTS)}),
+    Case("error text reflects token and body", on("PUT", PUT, Reflect(echo="both"))),
+    Case("error text reflects the value", wire_routes=lambda s: {"put": _reflect}),
 )
 
 
 def run_case(case: Case, workdir: Path) -> Outcome:
     """Run the action once against ``case``; measure and check it."""
     outcome = Outcome(case.name, bound_seconds=WAIT_LIMIT + REQUESTS * DEADLINE + START_UP)
-    with WireServer(wire.answer(404, {})) as foreign, WireServer(wire.answer(404, {})) as server:
-        server.attack = github_like(case.make(server, foreign))
-        url = server.url.replace("http://", "https://") if case.tls else server.url
-        inputs = {
-            "token": TOKEN,
-            "org": "octo-org",
-            "name": "ATTACKED",
-            "value": VALUE,
-            "api-url": url,
-            "retry-wait-limit": str(WAIT_LIMIT),
-        }
-        env = runner_env(workdir, inputs, {"PYTHONUTF8": "1"})
-        argv = [sys.executable, "-m", "testkit.launch", "--deadline", str(DEADLINE)]
-        measured = run_measured(env, argv, timeout=120)
-        sent = [r for r in server.requests if r.method == "PUT"]
-        ciphertexts = [_ciphertext(r) for r in sent]
-        outcome.leaks = find_leaks(measured.run, [VALUE, TOKEN], ciphertexts=ciphertexts)
-        outcome.leaks += [f"a request reached another port: {r.path}" for r in foreign.requests]
+    if case.wire_routes is not None:
+        with WireServer(wire.answer(404, {})) as server:
+            server.attack = github_like(case.wire_routes(server))
+            tls = case.name.startswith("TLS handshake")
+            url = server.url.replace("http://", "https://") if tls else server.url
+            measured = _launch(workdir, url, TOKEN, {})
+            sent = [_ciphertext(r.body) for r in server.requests if r.method == "PUT"]
+            outcome.leaks = find_leaks(measured.run, [VALUE, TOKEN], ciphertexts=sent)
+    else:
+        with Emulator(tls=case.tls) as emu, Emulator() as foreign:
+            if case.setup is not None:
+                case.setup(emu, foreign)
+            extra = {"REQUESTS_CA_BUNDLE": emu.ca_file} if case.tls and emu.ca_file else {}
+            measured = _launch(workdir, emu.url, ADMIN_TOKEN, extra)
+            sent = [_ciphertext(r.body) for r in emu.requests if r.method == "PUT"]
+            outcome.leaks = find_leaks(measured.run, [VALUE, ADMIN_TOKEN], ciphertexts=sent)
+            outcome.leaks += [f"a request reached another port: {r.path}" for r in foreign.requests]
     run = measured.run
     outcome.exit_code = run.exit_code
     outcome.seconds = measured.seconds
@@ -183,16 +230,31 @@ def run_case(case: Case, workdir: Path) -> Outcome:
     return outcome
 
 
-def _ciphertext(request: Request) -> str:
+def _launch(workdir: Path, url: str, token: str, extra: Mapping[str, str]) -> Measured:
+    inputs = {
+        "token": token,
+        "org": "octo-org",
+        "name": "ATTACKED",
+        "value": VALUE,
+        "api-url": url,
+        "retry-wait-limit": str(WAIT_LIMIT),
+    }
+    env = runner_env(workdir, inputs, {"PYTHONUTF8": "1", **extra})
+    argv = [sys.executable, "-m", "testkit.launch", "--deadline", str(DEADLINE)]
+    return run_measured(env, argv, timeout=120)
+
+
+def _ciphertext(body: object) -> str:
+    """The ciphertext a PUT carried (its body as bytes or as parsed JSON)."""
     try:
-        return str(json.loads(request.body).get("encrypted_value", ""))
-    except (ValueError, AttributeError):
+        found = json.loads(body) if isinstance(body, bytes) else body
+    except ValueError:
         return ""
+    return str(found.get("encrypted_value", "")) if isinstance(found, dict) else ""
 
 
 def run_all(workdir: Path, workers: int = 4) -> list[Outcome]:
     """Every attack in ``CASES``, a few at a time (each in its own process)."""
-    wire.bomb(1 << 30)  # compressed once, up front: the attack must not start late
     with ThreadPoolExecutor(workers) as pool:
         futures = [
             pool.submit(run_case, case, workdir / f"attack{index}")
