@@ -191,7 +191,7 @@ def test_a_gzip_bomb_is_cut_at_the_inflated_cap(emulator: Emulator) -> None:
 
 
 def test_a_deflate_bomb_is_cut_at_the_inflated_cap(server: WireServer) -> None:
-    server.attack = wire.gzip_bomb(256 * MIB, "deflate")
+    server.attack = wire.deflate_answer(256 * MIB)
     with pytest.raises(ApiError, match="larger than 4 MiB"):
         client(server.url, deadline=10).request("GET", KEY, operation="fetch")
     assert server.requests[0].headers["accept-encoding"] == "identity"  # it asked for none

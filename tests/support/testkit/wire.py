@@ -1,16 +1,17 @@
-"""Misbehaving HTTP servers on 127.0.0.1, at the socket level, for the network's bounds.
+"""Misbehaving HTTP servers on 127.0.0.1 at the socket level, for what the emulator's
+hostile modes cannot do.
 
-The emulator answers like GitHub (and can inject whole answers); these servers answer
-like a broken proxy or a hostile endpoint: headers or body dripped a byte at a time, no
-answer at all, a body that never ends, a compression bomb. Each ``Attack`` takes the
-request and writes whatever it likes on the raw socket. A key request can be answered
-properly first (``after_key``), so that an attack reaches the listing or the write.
+The emulator misbehaves per request after its TLS handshake, with HTTP it can frame;
+these servers hold the raw socket: a TLS handshake never answered, header lines without
+end, a deflate bomb, a status no server sends, a proxy refusing CONNECT, and a count of
+the connections a client opened. Each ``Attack`` takes the request and writes whatever
+it likes. A key request can be answered properly first (``after_key``), so that an
+attack reaches the listing or the write.
 """
 
 from __future__ import annotations
 
 import base64
-import gzip
 import json
 import socket
 import threading
@@ -194,33 +195,10 @@ def drip_headers(stop: threading.Event, interval: float = 0.05) -> Attack:
     return attack
 
 
-def drip_body(stop: threading.Event, interval: float = 0.05) -> Attack:
-    """Complete headers announcing a body, then the body one byte at a time, forever."""
-
-    def attack(conn: socket.socket, request: Request) -> None:
-        conn.sendall(head(200, {"Content-Type": "application/json"}, 10**9) + b"[")
-        while not stop.wait(interval):
-            conn.sendall(b" ")
-
-    return attack
-
-
-def endless_body(stop: threading.Event) -> Attack:
-    """A 200 whose body never ends, as fast as the client reads it."""
-    block = b'{"a": 1},' * 7000
-
-    def attack(conn: socket.socket, request: Request) -> None:
-        conn.sendall(head(200, {"Content-Type": "application/json"}) + b"[")
-        while not stop.is_set():
-            conn.sendall(block)
-
-    return attack
-
-
 @cache
-def bomb(inflated: int) -> bytes:
-    """``inflated`` bytes of a JSON-looking body, gzip-compressed (about 1000:1)."""
-    out = zlib.compressobj(9, zlib.DEFLATED, 31)
+def deflate_bomb(inflated: int) -> bytes:
+    """``inflated`` bytes of a JSON-looking body in zlib format (about 1000:1)."""
+    out = zlib.compressobj(9, zlib.DEFLATED, 15)
     block = b" " * (1 << 20)
     parts = [out.compress(b"[")]
     for start in range(1, inflated, len(block)):
@@ -229,14 +207,12 @@ def bomb(inflated: int) -> bytes:
     return b"".join(parts)
 
 
-def gzip_bomb(inflated: int = 1 << 30, encoding: str = "gzip") -> Attack:
-    """A small gzip answer that inflates to ``inflated`` bytes (``gzip, gzip``: twice)."""
+def deflate_answer(inflated: int) -> Attack:
+    """``Content-Encoding: deflate`` (the emulator's bombs are gzip) inflating that far."""
 
     def attack(conn: socket.socket, request: Request) -> None:
-        body = bomb(inflated)
-        if encoding == "gzip, gzip":
-            body = gzip.compress(body)
-        headers = {"Content-Type": "application/json", "Content-Encoding": encoding}
+        body = deflate_bomb(inflated)
+        headers = {"Content-Type": "application/json", "Content-Encoding": "deflate"}
         conn.sendall(head(200, headers, len(body)) + body)
 
     return attack
