@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from codespaces_secrets import answers
 from codespaces_secrets.action import main, runner_from
 from codespaces_secrets.apiroot import check_api_root
 from codespaces_secrets.clock import SYSTEM_CLOCK
@@ -149,6 +150,32 @@ def test_a_body_that_is_not_json_is_a_clear_error(server: WireServer, raw: bytes
 
     with pytest.raises(ApiError, match="it is not JSON"):
         GitHub(transport).public_key("octo-org", Store.CODESPACES)
+
+
+@pytest.mark.parametrize("name", ["", "A B", "[x](https://e.example)", "A\n::error::x", "Ä"])
+def test_a_listed_name_github_would_refuse_is_a_bad_answer(name: str) -> None:
+    with pytest.raises(ApiError, match="not a secret name"):
+        answers.secret_item({"name": name, "visibility": "all"}, "list")
+    assert answers.secret_item({"name": "API_KEY", "visibility": "all"}, "list") == (
+        "API_KEY",
+        "all",
+    )
+
+
+@pytest.mark.parametrize(
+    ("item", "problem"),
+    [
+        ({"id": 1, "full_name": "octo-org/<b>x</b>"}, "full_name"),
+        ({"id": 1, "full_name": "no-slash"}, "full_name"),
+        ({"id": "1", "full_name": "octo-org/web"}, "id"),
+        ({"id": True, "full_name": "octo-org/web"}, "id"),
+        ({"id": -5, "full_name": "octo-org/web"}, "id"),
+        ({"id": 2**64, "full_name": "octo-org/web"}, "id"),
+    ],
+)
+def test_a_repository_is_checked_field_by_field(item: dict[str, object], problem: str) -> None:
+    with pytest.raises(ApiError, match=f"a repository's {problem}"):
+        answers.repository_item(item, "look up")
 
 
 def test_http_999_is_not_retried_as_a_server_error(server: WireServer) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any
 
 from .errors import ApiError
@@ -19,6 +20,10 @@ from .errors import ApiError
 KEY_BYTES = 32  # a Curve25519 public key, as libsodium's sealed boxes use
 VISIBILITIES = ("all", "private", "selected")
 MAX_ID = 2**63 - 1  # GitHub's IDs are int64
+# What GitHub allows in names; checking it also keeps markup and control characters that
+# a hostile server could put in a name out of the log and the summary.
+SECRET_NAME = re.compile(r"[A-Za-z0-9_]{1,255}")
+FULL_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9_.-]{1,100}")
 
 
 def bad_answer(operation: str, problem: str, status: int | None = None) -> ApiError:
@@ -62,10 +67,10 @@ def secret_item(item: Any, operation: str) -> tuple[str, str]:
     """A listed secret's ``name`` and ``visibility`` (one of GitHub's three)."""
     found = json_object(item, operation)
     name, visibility = found.get("name"), found.get("visibility")
-    if not isinstance(name, str) or not name:
-        raise bad_answer(operation, "a secret's name is missing or not a string")
+    if not isinstance(name, str) or not SECRET_NAME.fullmatch(name):
+        raise bad_answer(operation, "a secret's name is missing or not a secret name")
     if visibility not in VISIBILITIES:
-        raise bad_answer(operation, f"secret {name[:100]} has an unknown visibility")
+        raise bad_answer(operation, f"secret {name} has an unknown visibility")
     return name, str(visibility)
 
 
@@ -75,7 +80,7 @@ def repository_item(item: Any, operation: str) -> tuple[int, str]:
     repo_id, full_name = found.get("id"), found.get("full_name")
     if isinstance(repo_id, bool) or not isinstance(repo_id, int) or not 0 < repo_id <= MAX_ID:
         raise bad_answer(operation, "a repository's id is missing or not a positive integer")
-    if not isinstance(full_name, str) or "/" not in full_name:
+    if not isinstance(full_name, str) or not FULL_NAME.fullmatch(full_name):
         raise bad_answer(operation, "a repository's full_name is missing or not owner/name")
     return repo_id, full_name
 

@@ -89,7 +89,7 @@ class GitHub:
             operation=operation,
             max_pages=REPOSITORY_PAGES,
         )
-        return [_repository(item, operation) for item in items]
+        return [self._repository(item, operation) for item in items]
 
     def put_secret(
         self,
@@ -146,7 +146,7 @@ class GitHub:
             if exc.status == 404:
                 return None
             raise
-        return _repository(_json(answer, operation), operation)
+        return self._repository(_json(answer, operation), operation)
 
     def org_repositories(self, org: str) -> Iterator[Repository]:
         """``GET /orgs/{org}/repos``, lazily page by page, so callers can stop early."""
@@ -154,7 +154,12 @@ class GitHub:
         items = self.transport.paginate(
             f"/orgs/{_segment(org)}/repos", "", operation=operation, max_pages=REPOSITORY_PAGES
         )
-        return (_repository(item, operation) for item in items)
+        return (self._repository(item, operation) for item in items)
+
+    def _repository(self, item: Any, operation: str) -> Repository:
+        """A checked repository; its name is shown, so no secret may ride in it."""
+        repo_id, full_name = answers.repository_item(item, operation)
+        return Repository(id=repo_id, full_name=self.transport.redactor.scrub(full_name))
 
 
 def _json(answer: Answer, operation: str) -> Any:
@@ -162,8 +167,3 @@ def _json(answer: Answer, operation: str) -> Any:
         return answer.json()
     except ValueError:
         raise answers.bad_answer(operation, "it is not JSON", answer.status) from None
-
-
-def _repository(item: Any, operation: str) -> Repository:
-    repo_id, full_name = answers.repository_item(item, operation)
-    return Repository(id=repo_id, full_name=full_name)
