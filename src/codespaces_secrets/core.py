@@ -15,10 +15,11 @@ per-token pacing is honoured per token.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from .clock import SYSTEM_CLOCK, Clock
-from .config import Access, Config, Store
+from .config import Access, Config, Store, Visibility
 from .errors import ActionError, Interrupted, RepositoryError
 from .events import Events
 from .results import RunResult, SecretResult, Status, StoreError
@@ -139,3 +140,56 @@ def _failed_everywhere(
         for store in stores
         for name in names
     ]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One existing secret as ``list`` shows it (never its value)."""
+
+    org: str
+    store: Store
+    name: str
+    visibility: Visibility
+    repositories: int | None  # how many may use it, when selected
+    updated_at: str
+
+
+def inventory(
+    access: Access,
+    orgs: tuple[str, ...],
+    stores: tuple[Store, ...],
+    events: Events,
+    *,
+    connect: Connect | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> tuple[list[Listed], list[str]]:
+    """List the secrets of every org and store; an org or store that fails is an error."""
+    from .transport import Transport  # noqa: PLC0415 - see execute
+
+    clients = _Clients(access, connect or Transport, clock, events)
+    listed: list[Listed] = []
+    errors: list[str] = []
+    try:
+        for org in orgs:
+            github = clients.for_org(org)
+            for store in stores:
+                try:
+                    for secret in github.list_secrets(org, store).values():
+                        count = None
+                        if secret.visibility is Visibility.SELECTED:
+                            count = len(github.selected_repositories(org, store, secret.name))
+                        listed.append(
+                            Listed(
+                                org,
+                                store,
+                                secret.name,
+                                secret.visibility,
+                                count,
+                                secret.updated_at,
+                            )
+                        )
+                except ActionError as exc:
+                    errors.append(str(exc))
+    finally:
+        clients.close()
+    return listed, errors

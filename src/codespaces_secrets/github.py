@@ -33,6 +33,7 @@ class ExistingSecret:
 
     name: str
     visibility: Visibility
+    updated_at: str = ""
 
 
 def _segment(text: str) -> str:
@@ -67,7 +68,10 @@ class GitHub:
             operation=f"list the {store.label} secrets of {org}",
         )
         secrets = (
-            ExistingSecret(str(i["name"]).upper(), Visibility(i["visibility"])) for i in items
+            ExistingSecret(
+                str(i["name"]).upper(), Visibility(i["visibility"]), str(i.get("updated_at", ""))
+            )
+            for i in items
         )
         return {secret.name: secret for secret in secrets}
 

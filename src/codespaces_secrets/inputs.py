@@ -95,10 +95,12 @@ def parse(
     *,
     workspace: Path | None,
     default_api_url: str | None = None,
+    listing: bool = False,
 ) -> Parsed:
     """Validate every input; ``workspace`` confines ``value-file`` (None: no confinement).
 
-    Problems come in the order of the inputs in action.yml.
+    Problems come in the order of the inputs in action.yml. ``listing``: only the orgs,
+    stores and access are needed (the CLI's ``list``), so no secret is required.
     """
     out = _Collector()
     token = raw.get("token", "").strip()
@@ -114,7 +116,7 @@ def parse(
     secrets: list[Secret] = []
     if batch:
         secrets = _parse_batch(raw, stores, out)
-    elif writing or not deleting:
+    elif writing or not (deleting or listing):
         secrets = _parse_single(raw, workspace, out)
     elif raw.get("include", "").strip():
         out.problem("include", "only applies with the secrets input (batch mode).")
