@@ -48,3 +48,16 @@ def test_outputs_written_are_the_outputs_declared(
     assert run.exit_code == 0
     assert set(run.outputs) == declared
     assert json.loads(run.outputs["results"])[0]["name"] == "A"
+
+
+def readme_table(heading: str) -> list[str]:
+    """The first column of the table under ``## heading`` in README.md, in order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return [row.split("`")[1] for row in rows]
+
+
+def test_readme_tables_list_every_input_and_output_in_order() -> None:
+    assert tuple(readme_table("Inputs")) == INPUT_NAMES
+    assert readme_table("Outputs") == list(action_yml()["outputs"])
