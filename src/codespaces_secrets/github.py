@@ -56,6 +56,7 @@ class GitHub:
             "GET",
             f"{_secrets_path(org, store)}/public-key",
             operation=f"fetch the {store.label} public key of {org}",
+            store=store,
         )
         body = answer.json()
         return PublicKey(key_id=str(body["key_id"]), key=str(body["key"]))
@@ -66,6 +67,7 @@ class GitHub:
             _secrets_path(org, store),
             "secrets",
             operation=f"list the {store.label} secrets of {org}",
+            store=store,
         )
         secrets = (
             ExistingSecret(
@@ -81,6 +83,7 @@ class GitHub:
             f"{_secrets_path(org, store)}/{_segment(name)}/repositories",
             "repositories",
             operation=f"read the repositories of {store.label} secret {name} in {org}",
+            store=store,
         )
         return [_repository(item) for item in items]
 
@@ -108,6 +111,7 @@ class GitHub:
             "PUT",
             f"{_secrets_path(org, store)}/{_segment(name)}",
             operation=f"write {store.label} secret {name} to {org}",
+            store=store,
             json=body,
             expect=(201, 204),
         )
@@ -120,6 +124,7 @@ class GitHub:
                 "DELETE",
                 f"{_secrets_path(org, store)}/{_segment(name)}",
                 operation=f"delete {store.label} secret {name} from {org}",
+                store=store,
                 expect=(204,),
             )
         except ApiError as exc:

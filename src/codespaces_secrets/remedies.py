@@ -10,29 +10,59 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .config import Store
+
 REQUIRED_SCOPE = "admin:org"
-AUTH_HELP = (
-    "Use a classic personal access token with the admin:org scope, or a fine-grained token "
-    'with the organization permission "Codespaces secrets: write" (and repository '
-    '"Metadata: read" to look up repository names), owned by an organization owner. '
-    "The workflow's own GITHUB_TOKEN cannot manage organization secrets."
-)
+# What each store asks of a token, as GitHub documents it: the fine-grained organization
+# permission (its name in the token settings) and the GitHub App permission. GitHub
+# documents no App permission for the Copilot agents store; its answers' header
+# X-Accepted-GitHub-Permissions names what it wants.
+STORE_PERMISSIONS: dict[Store, tuple[str, str]] = {
+    Store.CODESPACES: ("Organization codespaces secrets", "organization_codespaces_secrets"),
+    Store.DEPENDABOT: ("Organization dependabot secrets", "dependabot_secrets"),
+    Store.ACTIONS: ("Secrets", "secrets"),
+    Store.AGENTS: ("", ""),
+}
 ORG_NOT_FOUND = (
     "GitHub answers 404 when the organization does not exist, when its plan has no "
-    "Codespaces organization secrets (they need Team or Enterprise), or when the token's "
-    "owner is not an owner of the organization (GitHub hides the organization then). "
-    "Check the org input, the plan, and that the token belongs to an organization owner."
+    "{label} organization secrets{plan}, when the token's owner is not an owner of the "
+    "organization, or when a fine-grained or App token lacks the store's permission "
+    "(GitHub hides what a token may not see). Check the org input, the plan, and the token."
 )
 
 
-def remedy_for(status: int, headers: Mapping[str, str], github_message: str) -> str:
+def auth_help(store: Store) -> str:
+    """Which tokens work for ``store``."""
+    fine, app = STORE_PERMISSIONS[store]
+    fine_text = (
+        f'the organization permission "{fine}: write"'
+        if fine
+        else (f"the {store.label} secrets organization permission")
+    )
+    app_text = f' (GitHub App: "{app}")' if app else ""
+    return (
+        "Use a classic personal access token with the admin:org scope, or a fine-grained "
+        f'token with {fine_text}{app_text} (and "Metadata: read" to look up repository '
+        "names), owned by an organization owner. The workflow's own GITHUB_TOKEN cannot "
+        "manage organization secrets."
+    )
+
+
+def remedy_for(
+    status: int,
+    headers: Mapping[str, str],
+    github_message: str,
+    store: Store = Store.CODESPACES,
+) -> str:
     """The advice for an HTTP failure, from its status, headers and GitHub's message."""
+    wanted = _accepted_permissions(headers)
     if status == 401:
-        return f"The token is invalid, expired or revoked. {AUTH_HELP}"
+        return f"The token is invalid, expired or revoked. {auth_help(store)}"
     if status == 403:
-        return _forbidden(headers, github_message)
+        return _forbidden(headers, github_message, store) + wanted
     if status == 404:
-        return ORG_NOT_FOUND
+        plan = " (they need Team or Enterprise)" if store is Store.CODESPACES else ""
+        return ORG_NOT_FOUND.format(label=store.label, plan=plan) + wanted
     if status == 409:
         return (
             "The secret's current state conflicts with the request (a repository list can "
@@ -43,7 +73,15 @@ def remedy_for(status: int, headers: Mapping[str, str], github_message: str) -> 
     return "Re-run the job; if it keeps failing, check https://www.githubstatus.com."
 
 
-def _forbidden(headers: Mapping[str, str], github_message: str) -> str:
+def _accepted_permissions(headers: Mapping[str, str]) -> str:
+    """GitHub's own word on the fine-grained permission an endpoint needs, when it sends it."""
+    accepted = headers.get("x-accepted-github-permissions", "").strip()
+    if not accepted or not re.fullmatch(r"[a-z_]+=[a-z]+(?:[,;] ?[a-z_]+=[a-z]+)*", accepted):
+        return ""
+    return f" GitHub says this endpoint needs the permission {accepted}."
+
+
+def _forbidden(headers: Mapping[str, str], github_message: str, store: Store) -> str:
     sso = headers.get("x-github-sso", "")
     if sso or "SAML" in github_message:
         match = re.search(r"url=(\S+)", sso)
@@ -59,8 +97,10 @@ def _forbidden(headers: Mapping[str, str], github_message: str) -> str:
         if not needed & held:
             has = ", ".join(sorted(held)) or "no scopes"
             wanted = " or ".join(sorted(needed))
-            return f"This operation needs the {wanted} scope; the token has {has}. {AUTH_HELP}"
-    return f"The token is not allowed to do this. {AUTH_HELP}"
+            return (
+                f"This operation needs the {wanted} scope; the token has {has}. {auth_help(store)}"
+            )
+    return f"The token is not allowed to do this. {auth_help(store)}"
 
 
 def _scopes(text: str) -> set[str]:

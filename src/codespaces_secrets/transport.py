@@ -14,7 +14,7 @@ import requests
 
 from . import __version__
 from .clock import Clock
-from .config import Access
+from .config import Access, Store
 from .errors import ApiError, KeyRejectedError, RetriesExhaustedError
 from .events import Events
 from .remedies import remedy_for
@@ -68,8 +68,12 @@ class Transport:
         json: Mapping[str, Any] | None = None,
         params: Mapping[str, str | int] | None = None,
         expect: tuple[int, ...] = (200,),
+        store: Store | None = None,
     ) -> Answer:
-        """Send one request, retrying transient faults; raise ``ApiError`` on any other answer."""
+        """Send one request, retrying transient faults; raise ``ApiError`` on any other answer.
+
+        ``store``: the secret store addressed, so a refusal names that store's permission.
+        """
         url = path if path.startswith(self.api_url) else f"{self.api_url}{path}"
         write = method in WRITE_METHODS
         attempt = 0
@@ -98,13 +102,15 @@ class Transport:
                     return answer
                 fault = answer.fault()
                 if not fault.transient:
-                    raise _api_error(answer, fault, operation)
+                    raise _api_error(answer, fault, operation, store)
             finally:
                 if write:
                     self.pacer.written(self.clock.monotonic())
             self._wait_or_give_up(fault, attempt, method, path, operation)
 
-    def paginate(self, path: str, key: str, *, operation: str) -> Iterator[dict[str, Any]]:
+    def paginate(
+        self, path: str, key: str, *, operation: str, store: Store | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Yield the items of a paged list, following GitHub's ``Link: rel="next"``.
 
         ``key`` names the list inside the JSON object; empty when the body is the list.
@@ -112,7 +118,7 @@ class Transport:
         url: str | None = path
         params: dict[str, str | int] | None = {"per_page": 100}
         while url is not None:
-            answer = self.request("GET", url, operation=operation, params=params)
+            answer = self.request("GET", url, operation=operation, params=params, store=store)
             body = answer.json()
             yield from (body[key] if key else body)
             following = answer.next_url
@@ -144,12 +150,12 @@ class Transport:
         self.retrier.wait(decision.wait)
 
 
-def _api_error(answer: Answer, fault: Fault, operation: str) -> ApiError:
+def _api_error(answer: Answer, fault: Fault, operation: str, store: Store | None) -> ApiError:
     message = fault.github_message
     cls = KeyRejectedError if answer.status == 422 and "key_id" in message else ApiError
     quoted = f' GitHub says: "{message.rstrip(".")}".' if message else ""
     return cls(
         f"Could not {operation}: HTTP {answer.status}.{quoted}",
-        remedy=remedy_for(answer.status, answer.headers, message),
+        remedy=remedy_for(answer.status, answer.headers, message, store or Store.CODESPACES),
         status=answer.status,
     )
