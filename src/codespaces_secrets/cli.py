@@ -43,6 +43,7 @@ FLAGS = {
     "api-url": "--api-url",
     "dry-run": "--dry-run",
     "retry-wait-limit": "--retry-wait-limit",
+    "run-time-limit": "--run-time-limit",
 }
 COMMANDS = ("set", "delete", "list")
 PROG = "codespaces-org-secret"
@@ -71,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--tokens-file", default="", help="org=token lines or a JSON object")
     common.add_argument("--api-url", default="", help="REST API root (default: GITHUB_API_URL)")
     common.add_argument("--retry-wait-limit", default="", help="seconds of retry waiting allowed")
+    common.add_argument(
+        "--run-time-limit", default="", help="minutes the writes may take (default 30)"
+    )
     common.add_argument("--json", action="store_true", help="print the results as JSON")
     writes = argparse.ArgumentParser(add_help=False)
     writes.add_argument("--dry-run", action="store_true", help="show what would happen only")
@@ -145,6 +149,7 @@ def _raw_inputs(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> dict[st
         "apps": "\n".join(args.app),
         "api-url": args.api_url,
         "retry-wait-limit": args.retry_wait_limit,
+        "run-time-limit": args.run_time_limit,
         "dry-run": "true" if getattr(args, "dry_run", False) else "false",
     }
     if args.command == "delete":

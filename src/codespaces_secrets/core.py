@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .clock import SYSTEM_CLOCK, Clock
 from .config import Access, Config, Store, Visibility
-from .errors import ActionError, Interrupted, RepositoryError
+from .errors import ActionError, Interrupted, RepositoryError, ScaleError
 from .events import Events
 from .results import RunResult, SecretResult, Status, StoreError
 
@@ -38,6 +38,7 @@ class Connect(Protocol):
 
 
 NOT_ATTEMPTED = "not attempted: a repository entry is wrong (see the other errors)"
+NOT_IN_TIME = "not attempted: the writes cannot finish within run-time-limit (see the error)"
 
 
 class _Clients:
@@ -93,6 +94,10 @@ def execute(
             except ActionError as exc:
                 planned.append((org, exc))
         stop = any(isinstance(plans, RepositoryError) for _, plans in planned)
+        too_long = _check_write_time(config, planned, events)
+        if too_long is not None:
+            errors.append(str(too_long))
+            stop = True
         for org, plans in planned:
             if isinstance(plans, ActionError):
                 errors.append(str(plans))
@@ -111,7 +116,8 @@ def execute(
                 if plan.key is not None:
                     key_ids[(org, plan.store)] = plan.key.key_id
                 if stop:
-                    results += _failed_everywhere(org, (plan.store,), config, NOT_ATTEMPTED)
+                    why = NOT_ATTEMPTED if too_long is None else NOT_IN_TIME
+                    results += _failed_everywhere(org, (plan.store,), config, why)
                     continue
                 outcome = apply_store(plan, job.dry_run, clients.for_org(org), events)
                 results += outcome.results
@@ -128,6 +134,62 @@ def execute(
         dry_run=job.dry_run,
         interrupted=interrupted,
     )
+
+
+def _check_write_time(
+    config: Config,
+    planned: list[tuple[str, tuple[StorePlan | StoreFailure, ...] | ActionError]],
+    events: Events,
+) -> ScaleError | None:
+    """How long each token's writes need under GitHub's limits; too long is an error.
+
+    Each token has its own limits (80 writes a minute, 500 an hour), so the writes are
+    counted per token: every PUT, and every DELETE of a secret that exists.
+    """
+    from .plan import StorePlan  # noqa: PLC0415 - see execute
+    from .retry import minimum_write_time  # noqa: PLC0415
+
+    shares: dict[str, tuple[list[str], int]] = {}
+    for org, plans in planned:
+        if isinstance(plans, ActionError):
+            continue
+        writes = sum(
+            len(p.writes) + sum(d.before is not None for d in p.deletes)
+            for p in plans
+            if isinstance(p, StorePlan)
+        )
+        orgs, count = shares.get(config.access.token_for(org), ([], 0))
+        shares[config.access.token_for(org)] = ([*orgs, org], count + writes)
+    limit = config.job.run_time_limit
+    over: list[str] = []
+    for orgs, writes in shares.values():
+        needed = minimum_write_time(writes)
+        whose = f"the token of {', '.join(orgs)}"
+        if writes:
+            events.info(
+                f"Plan: {writes} write(s) with {whose}; at least {_duration(needed)} under "
+                "GitHub's limits of 80 writes a minute and 500 an hour per token."
+            )
+        if needed > limit:
+            over.append(f"{whose} has {writes} writes, which need at least {_duration(needed)}")
+    if not over:
+        return None
+    return ScaleError(
+        f"The writes cannot finish within run-time-limit ({_duration(limit)}): "
+        f"{'; '.join(over)}, under GitHub's limits of 80 writes a minute and 500 an hour "
+        "per token. Nothing was written.",
+        remedy="Split the orgs across jobs, each with its own token: a workflow matrix with "
+        "one GitHub App token per org (README: At enterprise scale). Or raise "
+        "run-time-limit (at most 360 minutes).",
+    )
+
+
+def _duration(seconds: float) -> str:
+    """Seconds as a person reads them: 45 s, 12 min, 3 h 20 min."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
 
 
 def _failed_everywhere(

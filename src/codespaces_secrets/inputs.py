@@ -39,7 +39,9 @@ INPUT_NAMES = (
     "api-url",
     "dry-run",
     "retry-wait-limit",
+    "run-time-limit",
 )
+DEFAULT_RUN_MINUTES = 30  # longer belongs in a matrix of jobs, one token each
 
 MAX_NAME_LENGTH = 255  # our bound (GitHub documents none): the name goes into the URL
 MAX_PATTERN_LENGTH = 255
@@ -131,6 +133,7 @@ def parse(
         out.problem("api-url", api_problem)
     dry_run = _parse_bool("dry-run", raw.get("dry-run", ""), out)
     retry = _parse_retry(raw.get("retry-wait-limit", ""), out)
+    minutes = _parse_whole("run-time-limit", raw.get("run-time-limit", ""), "minutes", 1, 360, out)
     config = None
     if not out.problems:
         job = Job(
@@ -142,6 +145,7 @@ def parse(
             stores=tuple(stores),
             deletes=tuple(deletes),
             prune=tuple(prune),
+            run_time_limit=60.0 * (minutes or DEFAULT_RUN_MINUTES),
         )
         config = Config(job, Access(api_url, token, retry, tuple(org_tokens.items())))
     return Parsed(
@@ -481,13 +485,26 @@ def _parse_bool(input_name: str, text: str, out: _Collector) -> bool:
     return False
 
 
-def _parse_retry(text: str, out: _Collector) -> RetryPolicy:
+def _parse_whole(
+    input_name: str, text: str, unit: str, low: int, high: int, out: _Collector
+) -> int | None:
+    """A whole number in ``low``..``high``; None when empty or wrong (a problem is noted)."""
     text = text.strip()
     if not text:
-        return RetryPolicy()
-    if not (text.isdecimal() and text.isascii()) or len(text) > 4 or int(text) > 3600:
-        out.problem(
-            "retry-wait-limit", f"{quoted(text)} is not a whole number of seconds (0-3600)."
-        )
-        return RetryPolicy()
-    return RetryPolicy(max_total_wait=float(int(text)))
+        return None
+    if not (text.isdecimal() and text.isascii()) or len(text) > 9:
+        out.problem(input_name, f"{quoted(text)} is not a whole number of {unit}.")
+        return None
+    number = int(text)
+    if number > high:
+        out.problem(input_name, f"{number} is more than {high} ({unit}, {low}-{high}).")
+    elif number < low:
+        out.problem(input_name, f"{number} is less than {low} ({unit}, {low}-{high}).")
+    else:
+        return number
+    return None
+
+
+def _parse_retry(text: str, out: _Collector) -> RetryPolicy:
+    seconds = _parse_whole("retry-wait-limit", text, "seconds", 0, 3600, out)
+    return RetryPolicy() if seconds is None else RetryPolicy(max_total_wait=float(seconds))

@@ -103,9 +103,6 @@ class Transport:
                 fault = answer.fault()
                 if not fault.transient:
                     raise _api_error(answer, fault, operation, store)
-            finally:
-                if write:
-                    self.pacer.written(self.clock.monotonic())
             self._wait_or_give_up(fault, attempt, method, path, operation)
 
     def paginate(
