@@ -10,6 +10,7 @@ import pytest
 
 from github_emulator.__main__ import main as emulator_main
 from github_emulator.admin import admin_routes
+from github_emulator.hostile import MODES
 from github_emulator.seed import ORGS, TOKENS, seed_lines
 
 README = Path(__file__).parent.parent / "README.md"
@@ -40,6 +41,12 @@ def test_readme_lists_every_admin_route() -> None:
     readme = README.read_text(encoding="utf-8")
     for route in admin_routes():
         assert f"`{route}`" in readme, route
+
+
+def test_readme_lists_every_misbehaviour_by_class_and_admin_name() -> None:
+    readme = README.read_text(encoding="utf-8")
+    for name, mode in MODES.items():
+        assert re.search(rf"^\| `{mode.__name__}\(.*\)` \(`{name}`\) \| ", readme, re.M), name
 
 
 def test_a_port_in_use_is_one_clear_line_and_status_1(capsys: pytest.CaptureFixture[str]) -> None:

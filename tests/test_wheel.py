@@ -50,6 +50,7 @@ def check_contents(wheel: Path) -> None:
         assert archive.read(DATA_FILE) == (ROOT / "src" / DATA_FILE).read_bytes()
         metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
     assert "github_emulator/py.typed" in names
+    assert "github_emulator/hostile/__init__.py" in names
     assert any(n.startswith("codespaces_secrets/") for n in names)
     assert not [n for n in names if n.startswith("codespaces_secrets/emulator")]
     assert b"Provides-Extra: emulator" in metadata

@@ -7,6 +7,8 @@ test drives it through the Python API:
 - POST /_emulator/reset-requests         forget them
 - POST /_emulator/inject                 {method, path_glob, status?, headers?, body?,
                                           times?, drop?, delay?}  (Emulator.inject's names)
+- POST /_emulator/misbehave              {method, path_glob, mode, times?, ...the mode's
+                                          options}  (Emulator.misbehave; modes: hostile.MODES)
 - POST /_emulator/clear-faults           forget pending injections
 - POST /_emulator/latency                {"seconds": x}
 - GET  /_emulator/secrets/{org}          stored secrets, decrypted values included
@@ -23,6 +25,7 @@ from typing import Any
 
 from .backend import Backend
 from .faults import make_fault
+from .hostile import misbehaviour
 from .messages import JSON_TYPE, ApiResponse, RawRequest
 
 ADMIN_ROOT = "/_emulator/"
@@ -46,6 +49,14 @@ def _reset_requests(backend: Backend, _: dict[str, Any], __: str) -> ApiResponse
 def _inject(backend: Backend, args: dict[str, Any], _: str) -> ApiResponse:
     times = args.pop("times", 1)
     backend.faults.add(make_fault(**args), times)
+    return _ok()
+
+
+def _misbehave(backend: Backend, args: dict[str, Any], _: str) -> ApiResponse:
+    method, path_glob, mode = args.pop("method"), args.pop("path_glob"), args.pop("mode")
+    times = args.pop("times", 1)
+    fault = make_fault(method, path_glob, misbehaviour=misbehaviour(mode, args))
+    backend.faults.add(fault, times)
     return _ok()
 
 
@@ -85,6 +96,7 @@ _ACTIONS: tuple[tuple[str, str, bool, _Action], ...] = (
     ("GET", "requests", False, _requests),
     ("POST", "reset-requests", False, _reset_requests),
     ("POST", "inject", False, _inject),
+    ("POST", "misbehave", False, _misbehave),
     ("POST", "clear-faults", False, _clear_faults),
     ("POST", "latency", False, _latency),
     ("GET", "secrets", True, _secrets),

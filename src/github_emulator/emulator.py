@@ -2,7 +2,7 @@
 
 Start it (`with Emulator() as emu:`), point a client at `emu.url`, then look at what arrived
 (`emu.requests`, `emu.secret(...)` with the decrypted value) or make GitHub misbehave
-(`inject`, `latency`, rate limits, `rotate_key`).
+(`inject`, `misbehave`, `latency`, rate limits, `rotate_key`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from types import TracebackType
 from .admin import ADMIN_ROOT, handle_admin
 from .backend import Backend
 from .faults import make_fault
+from .hostile import Misbehaviour
 from .hosts import may_listen_on
 from .messages import ApiResponse, RawRequest
 from .model import RecordedRequest, StoredSecret
@@ -215,6 +216,14 @@ class Emulator:
             method, path_glob, status=status, headers=headers, body=body, drop=drop, delay=delay
         )
         self._backend.faults.add(fault, times)
+
+    def misbehave(self, method: str, path_glob: str, mode: Misbehaviour, *, times: int = 1) -> None:
+        """Answer the next `times` matching requests with a misbehaviour from `hostile`.
+
+        It takes its turn in the same queue as `inject`, e.g.
+        `emu.misbehave("GET", "/orgs/*/codespaces/secrets/public-key", Drip(interval=0.5))`.
+        """
+        self._backend.faults.add(make_fault(method, path_glob, misbehaviour=mode), times)
 
     def clear_faults(self) -> None:
         """Forget injections not used up yet."""

@@ -1,5 +1,9 @@
 """Injected answers, served before normal handling, so tests can exercise a client's retries.
 
+An injection either names the answer (status, headers, body, a dropped connection, a delay)
+or hands the request to a misbehaviour (see `hostile`), which may spoil the real answer or
+send it badly on the wire.
+
 Each injection is a slot in one FIFO list: the first slot whose method and path glob match a
 request answers it and is used up, so injections for the same route come out in the order
 they were made. Globs use fnmatch (case-sensitive; `*` also matches `/`) on the path without
@@ -13,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from .hostile import Misbehaviour
+
 
 @dataclass(frozen=True)
 class Fault:
@@ -25,6 +31,7 @@ class Fault:
     body: object = None
     drop: bool = False
     delay: float = 0.0
+    misbehaviour: Misbehaviour | None = None
 
     def matches(self, method: str, path: str) -> bool:
         """Whether this fault answers `method path`."""
@@ -40,6 +47,7 @@ def make_fault(
     body: object = None,
     drop: bool = False,
     delay: float = 0.0,
+    misbehaviour: Misbehaviour | None = None,
 ) -> Fault:
     """A checked Fault (shared by the Python API and the admin route)."""
     if not 100 <= status <= 599:
@@ -56,6 +64,7 @@ def make_fault(
         body=body,
         drop=drop,
         delay=delay,
+        misbehaviour=misbehaviour,
     )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 DOCS_ROOT = "https://docs.github.com/rest"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -21,6 +23,20 @@ class RawRequest:
     origin: str  # scheme://host:port of this server, for absolute URLs in answers
 
 
+class Writer(Protocol):
+    """Where answer bytes go: the connection's unbuffered writer."""
+
+    def write(self, data: bytes, /) -> int | None:
+        """Send `data` (raises OSError once the client has gone)."""
+
+
+class Wire(Protocol):
+    """Sends an answer the way a healthy server would not (dripping, stalling, endless)."""
+
+    def send(self, out: Writer, response: ApiResponse, stopping: threading.Event) -> None:
+        """Write `response` to `out`; return at once when `stopping` is set."""
+
+
 @dataclass
 class ApiResponse:
     """One answer; `body` None means no body (204), `drop` means close without answering."""
@@ -30,12 +46,18 @@ class ApiResponse:
     headers: dict[str, str] = field(default_factory=dict)
     # Injected non-JSON bodies (e.g. a proxy's HTML error page) are sent as they are.
     text: str | None = None
+    # Bytes sent exactly as they are (a compressed body, a malformed document).
+    raw: bytes | None = None
     drop: bool = False
+    # How the server sends the answer when it must misbehave on the wire; None: normally.
+    wire: Wire | None = None
     # Kept for the request log only; never sent.
     decrypted_value: str | None = None
 
     def payload(self) -> bytes:
         """The encoded body, empty when there is none."""
+        if self.raw is not None:
+            return self.raw
         if self.text is not None:
             return self.text.encode("utf-8")
         if self.body is None:

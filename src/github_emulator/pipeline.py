@@ -2,7 +2,8 @@
 
 The order mirrors what a client of GitHub observes: an injected fault stands for trouble in
 front of GitHub (a proxy, a load balancer), so it wins over everything; then credentials,
-then budgets, then the operation itself.
+then budgets, then the operation itself. A misbehaviour (see `hostile`) may still ask for
+that real answer in order to spoil it or send it badly.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import codespaces, repos
 from .auth import bad_credentials, bearer_token, scope_headers
 from .backend import Backend
 from .faults import Fault
+from .hostile import FaultRequest
 from .messages import (
     DOCS_ROOT,
     JSON_TYPE,
@@ -79,7 +81,13 @@ class Pipeline:
         path = (split.path[len(self._prefix) :] or "/") if inside else split.path
 
         fault = self._backend.faults.take(raw.method, unquote(path)) if inside else None
-        if fault is not None:
+        if fault is not None and fault.misbehaviour is not None:
+            request = FaultRequest(raw, path, raw.origin + self._prefix)
+            response = fault.misbehaviour.respond(
+                request, lambda: self._answer(raw, path, query, token_value, body, body_is_json)
+            )
+            time.sleep(fault.delay)
+        elif fault is not None:
             response = _fault_response(fault, self._backend.limits.peek(token_value or ""))
             time.sleep(fault.delay)
         elif not inside:

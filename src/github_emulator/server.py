@@ -1,7 +1,8 @@
 """The HTTP(S) server: stdlib ThreadingHTTPServer, one daemon thread per connection.
 
 It only moves bytes: each request becomes a RawRequest for the dispatcher, and the answer
-is written back (or the connection is closed unanswered when the answer says `drop`).
+is written back (or the connection is closed unanswered when the answer says `drop`, or
+the answer's own `wire` sends it when it must misbehave).
 TLS handshakes happen in the connection's own thread, so one stalled client cannot block
 the accept loop; open keep-alive connections are shut at stop so clients see it.
 """
@@ -56,6 +57,11 @@ class _Handler(BaseHTTPRequestHandler):
             origin=self.server.origin,
         )
         response = self.server.dispatch(raw)
+        if response.wire is not None:
+            # A misbehaving answer never leaves the connection in a state to reuse.
+            self.close_connection = True
+            response.wire.send(self.wfile, response, self.server.stopping)
+            return
         if response.drop:
             # No status line at all: the client sees the connection closed mid-request.
             self.close_connection = True
@@ -83,6 +89,8 @@ class _Server(ThreadingHTTPServer):
         """Bind at once (port 0 picks a free port); serve only after `serve_forever`."""
         self.dispatch = dispatch
         self.tls = tls
+        # Set at stop: answers that drip, stall or never end return when they see it.
+        self.stopping = threading.Event()
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
@@ -152,6 +160,7 @@ class HttpServer:
 
     def stop(self) -> None:
         """Stop accepting, close the listening socket and every open connection."""
+        self._server.stopping.set()
         if self._thread.is_alive():
             self._server.shutdown()
             self._thread.join()
