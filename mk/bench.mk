@@ -7,7 +7,7 @@
 
 BENCH_ARGS ?=
 
-bench-setup:
+bench-setup: ## install the GitHub CLI (and Node) the benchmark compares with
 	@command -v gh >/dev/null 2>&1 || { \
 	  sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  echo "Installing the GitHub CLI (Debian package gh)"; \
@@ -17,5 +17,5 @@ bench-setup:
 	}
 	@gh --version | head -n 1
 
-bench: $(STAMP) bench-setup
+bench: $(STAMP) bench-setup ## the action against its contenders on the emulator, side by side
 	$(PY) scripts/bench/bench.py $(BENCH_ARGS)
