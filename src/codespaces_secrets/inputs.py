@@ -362,6 +362,7 @@ def _parse_batch(raw: Mapping[str, str], stores: list[Store], out: _Collector) -
     out.values.extend(entry.value for entry in parsed.entries if entry.value)
     for problem in parsed.problems:
         out.problem("secrets", problem)
+    out.warnings.extend(f"secrets: {warning}" for warning in parsed.warnings)
     chosen: dict[str, Secret] = {}
     for entry in parsed.entries:
         # entry.label is the key for JSON, "the name on line N" for dotenv: a dotenv "key"
