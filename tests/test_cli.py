@@ -98,8 +98,20 @@ def test_dry_run(emulator: Emulator) -> None:
 def test_unreadable_file_is_a_clear_error(emulator: Emulator, tmp_path: Path) -> None:
     done = cli(emulator, "--org", "octo-org", "--secrets-file", str(tmp_path / "missing"))
     assert done.returncode == 1
-    assert "cannot read" in done.stderr
+    missing = tmp_path / "missing"
+    assert f"error: --secrets-file: cannot read '{missing}': No such file" in done.stderr
+    assert done.stderr.endswith("Nothing was written.\n")
     assert "Traceback" not in done.stderr
+
+
+def test_an_empty_secrets_file_is_named(emulator: Emulator, tmp_path: Path) -> None:
+    empty = tmp_path / "prod.env"
+    empty.write_text("\n")
+    done = cli(emulator, "--org", "octo-org", "--secrets-file", str(empty))
+    assert done.returncode == 1
+    assert f"error: --secrets-file: '{empty}' is empty." in done.stderr
+    assert "Nothing was written." in done.stderr
+    assert emulator.requests == []
 
 
 def test_delete_command(emulator: Emulator) -> None:

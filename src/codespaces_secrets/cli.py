@@ -105,12 +105,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
     err = sys.stderr
     try:
         raw = _raw_inputs(args, stdin or sys.stdin, err)
-    except OSError as exc:
-        print(f"error: cannot read {exc.filename or 'standard input'}: {exc.strerror}", file=err)
-        print("Nothing was written.", file=err)
-        return 1
-    except UnicodeDecodeError:
-        print("error: the value or a file given is not UTF-8 text.", file=err)
+    except FileError as exc:
+        print(f"error: {exc.flag}: {exc}", file=err)
         print("Nothing was written.", file=err)
         return 1
     parsed = parse(
@@ -144,7 +140,7 @@ def _raw_inputs(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> dict[st
     """The CLI's flags and files as the action's raw inputs, for the same validation."""
     raw = {
         "token": os.environ.get("GH_TOKEN") or os.environ.get("GITHUB_TOKEN") or "",
-        "tokens": _read(args.tokens_file),
+        "tokens": _read(args.tokens_file, "--tokens-file"),
         "org": "\n".join(args.org),
         "apps": "\n".join(args.app),
         "api-url": args.api_url,
@@ -169,7 +165,7 @@ def _set_inputs(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> dict[st
         "name": args.name,
         "value": value,
         "value-file": value_file,
-        "secrets": _read(args.secrets_file),
+        "secrets": _read(args.secrets_file, "--secrets-file"),
         "include": "\n".join(args.include),
         "prune": "true" if args.prune else "false",
         "visibility": args.visibility,
@@ -177,12 +173,24 @@ def _set_inputs(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> dict[st
     }
 
 
+class FileError(Exception):
+    """A file named on the command line (or standard input) cannot be used."""
+
+    def __init__(self, flag: str, message: str) -> None:
+        super().__init__(message)
+        self.flag = flag
+
+
 def _read_value(stdin: TextIO, err: TextIO) -> str:
     """The value from standard input, verbatim; typed at a terminal, without echo."""
     if stdin.isatty():
         return getpass.getpass("Value (not shown): ", stream=err)
     # Read whole and verbatim: trailing newlines are part of the value.
-    value = stdin.buffer.read().decode("utf-8") if hasattr(stdin, "buffer") else stdin.read()
+    try:
+        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+        value = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileError("standard input", "the value is not UTF-8 text.") from exc
     if value.endswith("\n"):
         print(
             "note: the value ends with a newline, which is kept as part of it "
@@ -192,11 +200,20 @@ def _read_value(stdin: TextIO, err: TextIO) -> str:
     return value
 
 
-def _read(path: str) -> str:
+def _read(path: str, flag: str) -> str:
+    """A whole file named by ``flag``; an empty one is a problem, not a silent no-op."""
     if not path:
         return ""
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise FileError(flag, f"cannot read {path!r}: {exc.strerror}.") from exc
+    except UnicodeDecodeError as exc:
+        raise FileError(flag, f"{path!r} is not UTF-8 text.") from exc
+    if not text.strip():
+        raise FileError(flag, f"{path!r} is empty.")
+    return text
 
 
 def _print_result(result: RunResult, *, as_json: bool) -> None:

@@ -280,11 +280,31 @@ def _parse_orgs(text: str, out: _Collector) -> list[str]:
     seen: set[str] = set()
     for org in orgs:
         if not _ORG_LOGIN.fullmatch(org):
-            out.problem("org", f"{quoted(org)} is not a valid organization login.")
+            out.problem(
+                "org", f"{quoted(org)} is not a valid organization login.{_login_hint(org)}"
+            )
         elif org.lower() in seen:
             out.problem("org", f"{quoted(org)} is listed twice.")
         seen.add(org.lower())
     return orgs
+
+
+def _login_hint(text: str) -> str:
+    """For an org given as a URL (https://github.com/octo-org), the login to use instead."""
+    match = re.fullmatch(r"(?:https?://)?(?:www\.)?github\.com/([^/\s]+)/?", text.strip())
+    if match and _ORG_LOGIN.fullmatch(match.group(1)):
+        return f" Use the login alone: {match.group(1)}."
+    return ""
+
+
+def _name_hint(name: str) -> str:
+    """A valid name close to an invalid one (API-KEY -> API_KEY), when there is one."""
+    near = re.sub(r"[^A-Za-z0-9_]", "_", name.strip())
+    if near and near[0].isdigit():
+        near = f"_{near}"
+    if near != name and _SECRET_NAME.fullmatch(near) and near.isascii():
+        return f" Did you mean {near}?"
+    return ""
 
 
 def _check_name(name: str, input_name: str, out: _Collector) -> bool:
@@ -292,7 +312,7 @@ def _check_name(name: str, input_name: str, out: _Collector) -> bool:
         out.problem(
             input_name,
             f"{quoted(name)} is not a valid secret name: use letters, digits and underscores, "
-            "not starting with a digit.",
+            f"not starting with a digit.{_name_hint(name)}",
         )
         return False
     if len(name) > MAX_NAME_LENGTH:
