@@ -238,7 +238,7 @@ def test_batch_limit_of_one_hundred_secrets() -> None:
     ],
 )
 def test_a_near_miss_gets_a_suggestion(raw: dict[str, str], expected: tuple[str, str]) -> None:
-    parsed = check(**raw)
+    parsed = parse({**BASE, **raw}, workspace=None)
     assert any(p.input == expected[0] and p.message.endswith(expected[1]) for p in parsed.problems)
 
 

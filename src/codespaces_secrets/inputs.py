@@ -17,7 +17,7 @@ from pathlib import Path
 from .apiroot import DEFAULT_API_URL, check_api_root
 from .batch import parse_secrets_text
 from .config import Access, Config, Job, RepoRef, RetryPolicy, Secret, Store, Visibility
-from .errors import InputProblem, quoted
+from .errors import QUOTE_LIMIT, InputProblem, quoted
 from .limits import MAX_VALUE_BYTES, STORE_LIMITS
 from .valuefile import read_value_file
 
@@ -302,7 +302,8 @@ def _name_hint(name: str) -> str:
     near = re.sub(r"[^A-Za-z0-9_]", "_", name.strip())
     if near and near[0].isdigit():
         near = f"_{near}"
-    if near != name and _SECRET_NAME.fullmatch(near) and near.isascii():
+    short = len(near) <= QUOTE_LIMIT  # a suggestion is read, so it stays short
+    if short and near != name and _SECRET_NAME.fullmatch(near) and near.isascii():
         return f" Did you mean {near}?"
     return ""
 
