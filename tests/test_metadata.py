@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +63,18 @@ def readme_table(heading: str) -> list[str]:
 def test_readme_tables_list_every_input_and_output_in_order() -> None:
     assert tuple(readme_table("Inputs")) == INPUT_NAMES
     assert readme_table("Outputs") == list(action_yml()["outputs"])
+
+
+def test_the_enterprise_example_is_in_the_readme_and_lints_clean(tmp_path: Path) -> None:
+    example = (ROOT / "docs/examples/enterprise-matrix.yml").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## At enterprise scale\n", 1)[1].split("\n## ", 1)[0]
+    assert f"```yaml\n{example}```" in section
+    workflow = tmp_path / "enterprise.yml"
+    # ACTION_REPO stands for this repository's owner/name; actionlint wants that shape.
+    workflow.write_text(example.replace("ACTION_REPO@", "owner/codespaces-secrets@"))
+    actionlint = Path(sys.executable).parent / "actionlint"
+    done = subprocess.run(
+        [str(actionlint), str(workflow)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
