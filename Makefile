@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make demo         run the action end to end against the bundled GitHub emulator"
 	@echo "make test         lint, type-check, validate metadata and run every test"
-	@echo "make bench        measure the action against the GitHub CLI on the emulator"
+	@echo "make bench        the action against the floor, Octokit and gh on the emulator (--strict: fail on a MISS)"
 	@echo "make reliability  fault-injection and hostile-input figures"
 	@echo "make container-test / make e2e   build and run the real image / a real workflow (podman, act)"
 	@echo "make release-test the release path: local registry, push by digest, pin, act pulls it"

@@ -27,6 +27,19 @@ class BenchError(RuntimeError):
     """A contender did not do what it was asked: the figures would be meaningless."""
 
 
+@dataclass(frozen=True)
+class Timing:
+    """When a run started and ended, on ``time.monotonic`` (the emulator's request clock)."""
+
+    start: float
+    end: float
+
+    @property
+    def seconds(self) -> float:
+        """Wall time."""
+        return self.end - self.start
+
+
 def run_process(
     argv: Sequence[str],
     env: Mapping[str, str],
@@ -34,9 +47,9 @@ def run_process(
     expect: int = 0,
     stdin: str | None = None,
     timeout: float = 120,
-) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """Run one whole process; return its wall time (seconds) and what it printed."""
-    start = time.perf_counter()
+) -> tuple[Timing, subprocess.CompletedProcess[str]]:
+    """Run one whole process; return when it started and ended, and what it printed."""
+    start = time.monotonic()
     done = subprocess.run(
         list(argv),
         env=dict(env),
@@ -46,16 +59,38 @@ def run_process(
         timeout=timeout,
         check=False,
     )
-    elapsed = time.perf_counter() - start
+    end = time.monotonic()
     if done.returncode != expect:
         raise BenchError(
             f"{' '.join(argv[:4])} ... exited {done.returncode} (expected {expect}):\n"
             f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
         )
-    return elapsed, done
+    return Timing(start, end), done
 
 
 # -- timing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Phases:
+    """One run cut at its first and last request's arrival at the emulator (seconds).
+
+    ``before``: process start to the first request (interpreter, imports, set-up, connect);
+    ``between``: first to last request; ``after``: last request to exit (the last answer,
+    outputs, summary, interpreter shutdown).
+    """
+
+    before: float
+    between: float
+    after: float
+
+    @classmethod
+    def of(cls, timing: Timing, arrivals: Sequence[float]) -> Phases | None:
+        """The phases of a run whose requests arrived at ``arrivals`` (None without any)."""
+        if not arrivals:
+            return None
+        first, last = min(arrivals), max(arrivals)
+        return cls(first - timing.start, last - first, timing.end - last)
 
 
 @dataclass
@@ -64,6 +99,17 @@ class Samples:
 
     seconds: list[float] = field(default_factory=list)
     requests: list[int] = field(default_factory=list)
+    phases: list[Phases] = field(default_factory=list)
+
+    def median_phases(self) -> Phases | None:
+        """Per-phase medians over the runs that sent requests."""
+        if not self.phases:
+            return None
+        return Phases(
+            statistics.median(p.before for p in self.phases),
+            statistics.median(p.between for p in self.phases),
+            statistics.median(p.after for p in self.phases),
+        )
 
     @property
     def median(self) -> float:
@@ -91,14 +137,14 @@ class Contender:
     """One way of doing a scenario's job.
 
     ``run`` takes the round's tag (to make every value unique), does the job, and returns
-    the seconds it measured around the process(es) only. ``minimum`` is the fewest requests
-    its job needs given what it does (key + listing when it must keep visibility + PUTs).
+    when its process(es) started and ended. ``phased``: one process, so its requests'
+    arrival times cut it into Phases (not so for a loop of processes).
     """
 
     key: str
     label: str
-    run: Callable[[str], float]
-    minimum: int
+    run: Callable[[str], Timing]
+    phased: bool = True
 
 
 def interleaved(
@@ -106,12 +152,13 @@ def interleaved(
     rounds: int,
     *,
     before: Callable[[], None],
-    after: Callable[[Contender, str], int],
+    after: Callable[[Contender, str], Sequence[float]],
 ) -> dict[str, Samples]:
     """Run every contender once per round, rotating the order so none always goes first.
 
     ``before`` runs untimed before each run (clears the request record); ``after`` proves
-    the run wrote what it was given (raising BenchError if not) and counts its requests.
+    the run wrote what it was given (raising BenchError if not) and returns the arrival
+    times of its requests.
     """
     samples = {c.key: Samples() for c in contenders}
     for index in range(rounds):
@@ -119,9 +166,14 @@ def interleaved(
         for contender in (*contenders[shift:], *contenders[:shift]):
             tag = f"r{index}-{contender.key}"
             before()
-            seconds = contender.run(tag)
-            samples[contender.key].requests.append(after(contender, tag))
-            samples[contender.key].seconds.append(seconds)
+            timing = contender.run(tag)
+            arrivals = after(contender, tag)
+            got = samples[contender.key]
+            got.requests.append(len(arrivals))
+            got.seconds.append(timing.seconds)
+            phases = Phases.of(timing, arrivals) if contender.phased else None
+            if phases is not None:
+                got.phases.append(phases)
     return samples
 
 
@@ -303,3 +355,28 @@ def format_table(rows: Sequence[Row]) -> str:
         out.append(line(cells))
         previous = row.scenario
     return "\n".join(out)
+
+
+# -- targets -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One goal: the action's figure over a baseline's, PASS when the ratio is within limit."""
+
+    scenario: str
+    compares: str  # what over what, with the figures: "action 150 ms / floor 130 ms"
+    ratio: float
+    limit: float
+
+    @property
+    def verdict(self) -> str:
+        """PASS or MISS."""
+        return "PASS" if self.ratio <= self.limit else "MISS"
+
+    def line(self) -> str:
+        """One printed line: verdict, scenario, the comparison, ratio and limit."""
+        return (
+            f"{self.verdict}  {self.scenario}: {self.compares} = {self.ratio:.2f}x"
+            f" (target <= {self.limit:.2f}x)"
+        )
