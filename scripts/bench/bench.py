@@ -42,6 +42,7 @@ from benchlib import (
     PYTHON_FLAGS,
     REPO,
     BenchError,
+    CallCost,
     Contender,
     ImportProfile,
     Phases,
@@ -49,6 +50,7 @@ from benchlib import (
     Samples,
     Target,
     Timing,
+    call_costs,
     format_table,
     import_profile,
     interleaved,
@@ -142,6 +144,11 @@ class Action:
         if expect and "::error" not in done.stdout:
             raise BenchError("the failing action run printed no ::error:: annotation")
         return timing
+
+    def cprofile(self, out: Path, **inputs: str) -> None:
+        """One `python -m cProfile -o OUT` run of the entry point (a success path)."""
+        argv = [sys.executable, *PYTHON_FLAGS, "-m", "cProfile", "-o", str(out), str(ENTRYPOINT)]
+        run_process(argv, self.env(**inputs))
 
     def importtime(self, **inputs: str) -> str:
         """Standard error of one `python -X importtime` run of the entry point."""
@@ -444,6 +451,26 @@ def profile(action: Action, runs: int) -> dict[str, ImportProfile]:
     }
 
 
+def call_profile(action: Action, runs: int) -> list[CallCost]:
+    """Median cProfile figures of the action's own functions on the one-secret success path."""
+    with tempfile.TemporaryDirectory(prefix="bench-cprofile-") as temp:
+        files = [Path(temp) / f"run-{index}.prof" for index in range(runs)]
+        for index, out in enumerate(files):
+            action.cprofile(out, name=ONE, value=f"cprofile-{index}")
+        return call_costs(files, "codespaces_secrets")
+
+
+def format_calls(costs: Sequence[CallCost], limit: int = 14) -> str:
+    """The action's functions doing the most work, and where its lazy imports are paid."""
+    head = f"  {'function':<36}{'calls':>6}{'work':>10}{'imports':>10}{'own':>9}"
+    rows = [
+        f"  {c.where + ' ' + c.function:<36}{c.calls:>6.0f}{c.work_ms:>7.1f} ms"
+        f"{c.imports_ms:>7.1f} ms{c.own_ms:>6.1f} ms"
+        for c in costs[:limit]
+    ]
+    return "\n".join([head, *rows])
+
+
 def format_profiles(profiles: Mapping[str, ImportProfile]) -> str:
     """Per path: the import subtrees of 4 ms or more (3 levels), then self time per package."""
     out = []
@@ -468,10 +495,12 @@ PHASED = (("action", "action"), ("floor", "floor"), ("js", "JavaScript way"))
 
 
 def phase_table(samples: Mapping[str, Mapping[str, Samples]]) -> dict[str, dict[str, Phases]]:
-    """Median phases of the action, the floor and the JavaScript way, per 0 ms scenario."""
+    """Median phases of the action, the floor and the JavaScript way, per timed scenario."""
     table: dict[str, dict[str, Phases]] = {}
-    for scenario in ("1 secret, 0 ms", "20 secrets, 0 ms"):
+    for scenario in samples:
         for key, _ in PHASED:
+            if key not in samples[scenario]:
+                continue
             phases = samples[scenario][key].median_phases()
             if phases is not None:
                 table.setdefault(scenario, {})[key] = phases
@@ -649,9 +678,13 @@ def _run(args: argparse.Namespace) -> tuple[dict[str, object], list[Target]]:
             )
         phases = phase_table(samples)
         profiles = profile(bench.action, args.profile_runs)
+        calls = call_profile(bench.action, args.profile_runs)
         versions = {"gh": gh.version(), "node": _node_version(node)}
-        print(_printout(args, bench, spreads, versions, phases, profiles))
+        print(_printout(args, bench, spreads, versions, phases, profiles, calls))
         report = _report(args, bench, samples, spreads, phases, profiles, versions)
+        report["call_profile_ms"] = [
+            {**asdict(c), "work_ms": round(c.work_ms, 2)} for c in calls if c.cumulative_ms >= 0.1
+        ]
         return report, bench.targets
 
 
@@ -662,8 +695,9 @@ def _printout(
     versions: Mapping[str, str],
     phases: Mapping[str, Mapping[str, Phases]],
     profiles: Mapping[str, ImportProfile],
+    calls: Sequence[CallCost],
 ) -> str:
-    """The table, its notes, the PASS/MISS lines, the phases and the import profiles."""
+    """The table, its notes, the PASS/MISS lines, the phases and the profiles."""
     return "\n".join(
         [
             format_table(bench.rows),
@@ -679,6 +713,11 @@ def _printout(
             "Import profiles of the action (python -X importtime, median of "
             f"{args.profile_runs} runs; importtime itself adds overhead):",
             format_profiles(profiles),
+            "",
+            "The action's own functions on the one-secret success path (python -m cProfile, "
+            f"median of {args.profile_runs} runs; cProfile itself adds overhead). work: "
+            "cumulative time without imports; imports: lazy imports paid under the function:",
+            format_calls(calls),
         ]
     )
 

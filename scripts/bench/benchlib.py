@@ -5,6 +5,7 @@ Nothing here knows the scenarios; `bench.py` composes them.
 
 from __future__ import annotations
 
+import marshal
 import re
 import statistics
 import subprocess
@@ -271,6 +272,105 @@ def import_profile(runs: Sequence[list[ImportRecord]]) -> ImportProfile:
     return ImportProfile(
         round(statistics.median(totals), 2), medians(trees), medians(packages), modules
     )
+
+
+# -- call profiles -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallCost:
+    """One function of a package in ``python -m cProfile`` runs: median calls and times.
+
+    ``cumulative_ms`` includes what the function imported on the way (a lazy import is
+    paid by the function that runs it); ``imports_ms`` is that part, so the difference is
+    the function's own work with its callees.
+    """
+
+    where: str  # module file and line, e.g. "report.py:120"
+    function: str
+    calls: float
+    cumulative_ms: float
+    imports_ms: float
+    own_ms: float
+
+    @property
+    def work_ms(self) -> float:
+        """Cumulative time without the imports made under it."""
+        return self.cumulative_ms - self.imports_ms
+
+
+_FunctionKey = tuple[str, int, str]
+# cProfile's stats: per function, (primitive calls, calls, own s, cumulative s, callers),
+# where callers maps each caller to the same four figures for that edge.
+_RawStats = dict[
+    _FunctionKey, tuple[int, int, float, float, dict[_FunctionKey, tuple[int, int, float, float]]]
+]
+# Where an import statement enters importlib (its cumulative time is the whole import).
+_IMPORT_ENTRIES = {"_find_and_load", "_handle_fromlist", "<built-in method builtins.__import__>"}
+
+
+def _import_seconds(raw: _RawStats) -> dict[_FunctionKey, float]:
+    """Per function, the seconds spent importing under it (shared callees pro rata)."""
+    callees: dict[_FunctionKey, list[tuple[_FunctionKey, float]]] = defaultdict(list)
+    for callee, (*_, callers) in raw.items():
+        for caller, edge in callers.items():
+            callees[caller].append((callee, edge[3]))
+    memo: dict[_FunctionKey, float] = {}
+
+    def under(key: _FunctionKey) -> float:
+        if key in memo:
+            return memo[key]
+        memo[key] = 0.0  # a cycle adds nothing twice
+        total = 0.0
+        for callee, edge_seconds in callees.get(key, []):
+            if callee[2] in _IMPORT_ENTRIES:
+                total += edge_seconds
+            elif raw[callee][3] > 0:
+                total += under(callee) * edge_seconds / raw[callee][3]
+        memo[key] = min(total, raw[key][3]) if key in raw else total
+        return memo[key]
+
+    return {key: under(key) for key in raw}
+
+
+def call_costs(stats_files: Sequence[Path], package_dir: str) -> list[CallCost]:
+    """Functions (not module bodies) defined under ``package_dir``, by work, heaviest first.
+
+    Each file is what ``python -m cProfile -o FILE`` wrote (a marshalled dict keyed by
+    (file, line, function)); figures are medians over the files, 0 where a run lacked one.
+    """
+    runs = []
+    for path in stats_files:
+        # cProfile's own format, written a moment ago by a run this bench started.
+        data = path.read_bytes()
+        raw: _RawStats = marshal.loads(data)  # noqa: S302
+        imports = _import_seconds(raw)
+        runs.append(
+            {
+                (Path(key[0]).name, key[1], key[2]): (calls, own, total, imports[key])
+                for key, (_, calls, own, total, _callers) in raw.items()
+                if f"/{package_dir}/" in key[0] and key[2] != "<module>"
+            }
+        )
+    keys = {key for run in runs for key in run}
+    costs = []
+    for file, line, name in keys:
+        figures = [run.get((file, line, name), (0, 0.0, 0.0, 0.0)) for run in runs]
+
+        def ms(index: int, figures: list[tuple[int, float, float, float]] = figures) -> float:
+            return round(statistics.median(f[index] for f in figures) * 1000, 2)
+
+        costs.append(
+            CallCost(
+                f"{file}:{line}",
+                name,
+                statistics.median(f[0] for f in figures),
+                cumulative_ms=ms(2),
+                imports_ms=ms(3),
+                own_ms=ms(1),
+            )
+        )
+    return sorted(costs, key=lambda c: -c.work_ms)
 
 
 # -- the table ----------------------------------------------------------------------------------
