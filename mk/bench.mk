@@ -7,7 +7,7 @@
 # A MISS is reported, not fatal: `--strict` makes it exit non-zero. About two minutes on
 # 2 cores.
 #   make bench BENCH_ARGS="--rounds 15"     more rounds (see scripts/bench/bench.py --help)
-#   make bench BENCH_ARGS="--strict"        exit 3 when a target is missed
+#   make bench BENCH_ARGS="--strict"        fail (bench.py exits 3) when a target is missed
 .PHONY: bench bench-setup
 
 BENCH_ARGS ?=
