@@ -5,7 +5,9 @@
 # Why each step exists: docs/containers.md and scripts/container/*.
 #
 #   make container-test  build the real Dockerfile, run the image exactly as the Actions
-#                        runner does against the emulator over HTTPS; figures in build/
+#                        runner does against the emulator over HTTPS, then time one
+#                        secret in the container vs the same entry point outside;
+#                        figures in build/
 #   make e2e             run a real workflow file (uses: ./) with act through podman
 .PHONY: container-setup container-test e2e
 
