@@ -34,5 +34,5 @@ $(BENCH_JS_STAMP): $(BENCH_JS)/package.json $(BENCH_JS)/package-lock.json
 	cd $(BENCH_JS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-bench: $(STAMP) bench-setup ## the action against its contenders on the emulator, side by side
+bench: $(STAMP) bench-setup ## the action against the floor, Octokit and gh on the emulator (--strict: fail on a MISS)
 	$(PY) scripts/bench/bench.py $(BENCH_ARGS)
