@@ -156,3 +156,11 @@ def cli_command(emu: Emulator, command: str, *args: str) -> subprocess.Completed
         timeout=60,
         check=False,
     )
+
+
+def test_errors_speak_in_flags_not_action_inputs(emulator: Emulator) -> None:
+    done = cli(emulator, "--org", "no-such-org", "--name", "A", stdin="v")
+    assert done.returncode == 1
+    assert "Check --org, the plan" in done.stderr
+    assert "org input" not in done.stderr
+    assert "re-run the job" not in done.stderr.lower()

@@ -14,6 +14,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +47,32 @@ FLAGS = {
     "run-time-limit": "--run-time-limit",
 }
 COMMANDS = ("set", "delete", "list")
+# The core's messages speak the action's language; a terminal user typed flags.
+_IN_CLI_TERMS = (
+    (re.compile(r"\bRe-run the job\b"), "Run it again"),
+    (re.compile(r"\bre-run the job\b"), "run it again"),
+    (re.compile(r"\bthe delete input\b"), "the delete command"),
+    (re.compile(r"\bprune with include\b"), "--prune with --include"),
+    *(
+        (re.compile(rf"\bthe {re.escape(name)} input\b"), flag)
+        for name, flag in FLAGS.items()
+        if flag.startswith("--") or flag.startswith("GH_")
+    ),
+    *(
+        (re.compile(rf"(?<![-\w]){re.escape(name)}\b(?!-)"), flag)
+        for name, flag in FLAGS.items()
+        if "-" in name and flag.startswith("--")
+    ),
+)
+
+
+def in_cli_terms(text: str) -> str:
+    """A core message with the action's input names turned into this tool's flags."""
+    for pattern, replacement in _IN_CLI_TERMS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 PROG = "codespaces-org-secret"
 
 
@@ -116,22 +143,22 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
         listing=args.command == "list",
     )
     for line in (*parsed.notices, *parsed.warnings):
-        print(f"note: {line}", file=err)
+        print(f"note: {in_cli_terms(line)}", file=err)
     if parsed.config is None:
         for problem in parsed.problems:
-            print(f"error: {FLAGS[problem.input]}: {problem.message}", file=err)
+            print(f"error: {FLAGS[problem.input]}: {in_cli_terms(problem.message)}", file=err)
         print("Nothing was written.", file=err)
         return 1
     if args.command == "list":
         job = parsed.config.job
         listed, errors = inventory(parsed.config.access, job.orgs, job.stores, StreamEvents(err))
         for error in errors:
-            print(f"error: {error}", file=err)
+            print(f"error: {in_cli_terms(error)}", file=err)
         _print_listing(listed, as_json=args.json)
         return 1 if errors else 0
     result = execute(parsed.config, StreamEvents(err))
     for error in result.errors:
-        print(f"error: {error}", file=err)
+        print(f"error: {in_cli_terms(error)}", file=err)
     _print_result(result, as_json=args.json)
     return 1 if result.failed else 0
 
@@ -259,12 +286,12 @@ class StreamEvents:
     stream: TextIO
 
     def info(self, message: str) -> None:
-        """Progress, as is."""
-        print(message, file=self.stream)
+        """Progress, in the terms of the command line."""
+        print(in_cli_terms(message), file=self.stream)
 
     def warning(self, message: str) -> None:
         """A warning, marked as one."""
-        print(f"warning: {message}", file=self.stream)
+        print(f"warning: {in_cli_terms(message)}", file=self.stream)
 
     def debug(self, message: str) -> None:
         """The CLI prints no per-request debug lines."""
