@@ -1,21 +1,38 @@
-# Benchmark (included by the Makefile). `make bench` sets itself up: Debian's GitHub CLI
-# from apt when `gh` is missing (as root, or through sudo), then runs the action and
-# `gh secret set --app codespaces` side by side on the bundled emulator over HTTPS.
-# One table on stdout; every figure in build/bench.json. About a minute on 2 cores.
-#   make bench BENCH_ARGS="--rounds 15"    more rounds (see scripts/bench/bench.py --help)
+# Benchmark (included by the Makefile). `make bench` sets itself up (as root, or through
+# sudo): Debian's GitHub CLI, and Debian's nodejs and npm, from apt when missing; the
+# JavaScript contender's packages with `npm ci` from its committed lockfile. Then it runs
+# the action, the floor (scripts/bench/floor.py), the JavaScript way (scripts/bench/js)
+# and `gh secret set --app codespaces` side by side on the bundled emulator over HTTPS.
+# One table and a PASS/MISS line per target on stdout; every figure in build/bench.json.
+# A MISS is reported, not fatal: `--strict` makes it exit non-zero. About two minutes on
+# 2 cores.
+#   make bench BENCH_ARGS="--rounds 15"     more rounds (see scripts/bench/bench.py --help)
+#   make bench BENCH_ARGS="--strict"        fail (bench.py exits 3) when a target is missed
 .PHONY: bench bench-setup
 
 BENCH_ARGS ?=
+BENCH_JS := scripts/bench/js
+# npm ci writes this copy of the lockfile last: newer than the lockfile = installed.
+BENCH_JS_STAMP := $(BENCH_JS)/node_modules/.package-lock.json
 
-bench-setup:
-	@command -v gh >/dev/null 2>&1 || { \
-	  sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  echo "Installing the GitHub CLI (Debian package gh)"; \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q gh >/dev/null 2>&1 \
-	  || { $$sudo apt-get update -q >/dev/null && \
-	       DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q gh >/dev/null; }; \
-	}
+define apt_install
+sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+echo "Installing $(1) (Debian packages)"; \
+DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $(1) >/dev/null 2>&1 \
+|| { $$sudo apt-get update -q >/dev/null && \
+     DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $(1) >/dev/null; }
+endef
+
+bench-setup: $(BENCH_JS_STAMP) ## install the GitHub CLI and Node, and the JavaScript contender
+	@command -v gh >/dev/null 2>&1 || { $(call apt_install,gh); }
 	@gh --version | head -n 1
+	@echo "node $$(node --version)"
 
-bench: $(STAMP) bench-setup
+$(BENCH_JS_STAMP): $(BENCH_JS)/package.json $(BENCH_JS)/package-lock.json
+	@{ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; } \
+	  || { $(call apt_install,nodejs npm); }
+	cd $(BENCH_JS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bench: $(STAMP) bench-setup ## the action against the floor, Octokit and gh on the emulator (--strict: fail on a MISS)
 	$(PY) scripts/bench/bench.py $(BENCH_ARGS)

@@ -5,7 +5,9 @@
 # Why each step exists: docs/containers.md and scripts/container/*.
 #
 #   make container-test  build the real Dockerfile, run the image exactly as the Actions
-#                        runner does against the emulator over HTTPS; figures in build/
+#                        runner does against the emulator over HTTPS, then time one
+#                        secret in the container vs the same entry point outside;
+#                        figures in build/
 #   make e2e             run a real workflow file (uses: ./) with act through podman
 .PHONY: container-setup container-test e2e
 
@@ -13,16 +15,16 @@ E2E_STAMP := $(VENV)/.installed-e2e
 # Every recipe line sources the same paths (CONTAINERS_CONF, storage, image names).
 CONTAINER_ENV := source scripts/container/env.sh &&
 
-container-setup:
+container-setup: ## podman, its configuration and a cached stand-in base image
 	$(CONTAINER_ENV) bash scripts/container/setup-podman.sh
 	$(CONTAINER_ENV) bash scripts/container/base-image.sh
 
-container-test: $(STAMP) container-setup
+container-test: $(STAMP) container-setup ## build the real Dockerfile and run the image as the runner does
 	$(CONTAINER_ENV) $(PY) scripts/container/container_test.py
 
 $(E2E_STAMP): requirements-e2e.txt $(STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements-e2e.txt
 	touch $@
 
-e2e: $(E2E_STAMP) container-setup
+e2e: $(E2E_STAMP) container-setup ## a real workflow (uses: ./) run by act through podman
 	$(CONTAINER_ENV) $(PY) scripts/container/e2e.py

@@ -9,7 +9,7 @@
 .PHONY: release-test release-setup
 
 # Only the binary is wanted: where systemd runs, the package would start a registry on :5000.
-release-setup:
+release-setup: ## the local OCI registry and container tooling
 	@command -v docker-registry >/dev/null 2>&1 || { \
 	  sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  echo "Installing Debian's docker-registry (a local OCI registry)"; \
@@ -21,6 +21,6 @@ release-setup:
 
 # A podman store of its own (CS_STORE, see scripts/container/env.sh): the test removes
 # every image but the base from it, so builds start cold and pulls are real.
-release-test: $(VENV)/.installed-e2e release-setup
+release-test: $(VENV)/.installed-e2e release-setup ## the release path: registry, push by digest, pin, act pulls it
 	CS_STORE=release $(MAKE) --no-print-directory container-setup
 	export CS_STORE=release && $(CONTAINER_ENV) $(PY) scripts/container/release_test.py

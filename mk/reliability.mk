@@ -10,5 +10,5 @@
 
 RELIABILITY_ARGS ?=
 
-reliability: $(STAMP)
+reliability: $(STAMP) ## fault injection, hostile network and hostile inputs, with figures
 	$(PY) scripts/reliability.py $(RELIABILITY_ARGS)

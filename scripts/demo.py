@@ -112,6 +112,28 @@ def main() -> int:
         for org in ("octo-org", "octo-labs"):
             for name in ("NPM_TOKEN", "SENTRY_DSN"):
                 results.append(confirm(emu, org, name, pipeline[name]))
+
+        # The source drops SENTRY_DSN and renames NPM_TOKEN: prune makes the orgs follow.
+        for org in ("octo-org", "octo-labs"):
+            emu.set_secret(org, "NPM_LEGACY", "left over from an old pipeline")
+        source = {"NPM_TOKEN": pipeline["NPM_TOKEN"], "NPM_AUTH": "npm_" + secrets.token_hex(18)}
+        sync = {
+            "org": "octo-org\nocto-labs",
+            "secrets": json.dumps(source),
+            "include": "NPM_*\nSENTRY_*",
+            "prune": "true",
+        }
+        before = [s.name for s in emu.secrets("octo-org")]
+        step("5a. Sync with prune, dry run first", **sync, **{"dry-run": "true"})
+        unchanged = [s.name for s in emu.secrets("octo-org")] == before
+        print(f"  {'✔' if unchanged else '✘'} dry run changed nothing")
+        results.append(unchanged)
+        step("5b. Sync with prune, for real", **sync)
+        for org in ("octo-org", "octo-labs"):
+            left = sorted(s.name for s in emu.secrets(org) if s.name.startswith(("NPM", "SENTRY")))
+            synced = left == ["NPM_AUTH", "NPM_TOKEN"]
+            print(f"  {'✔' if synced else '✘'} {org} now holds {', '.join(left)}")
+            results.append(synced)
         print(f"\n{BOLD}Emulator saw {len(emu.requests)} requests.{RESET}")
     ok = all(results)
     print(f"{GREEN if ok else RED}{BOLD}demo {'passed' if ok else 'FAILED'}{RESET}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from codespaces_secrets.batch import parse_secrets_text
 
 
@@ -53,3 +55,26 @@ def test_deeply_nested_json_is_a_problem_not_a_crash() -> None:
     parsed = parse_secrets_text("{" + '"a":[' * 100000)
     assert parsed.entries == ()
     assert parsed.problems[0].startswith("not valid JSON")
+
+
+@pytest.mark.parametrize(
+    ("line", "warning"),
+    [
+        ("A= padded", "line 1: the unquoted value loses its leading spaces"),
+        ("A=tail   ", "line 1: the unquoted value loses its trailing spaces"),
+        ("A=pass #word", "line 1: the unquoted value loses everything from ' #' on"),
+    ],
+)
+def test_unquoted_values_that_change_are_warned_about(line: str, warning: str) -> None:
+    parsed = parse_secrets_text(f"# first\n{line}".split("\n", 1)[1])
+    (found,) = parsed.warnings
+    assert found.startswith(warning)
+    assert "quote it to keep it exactly" in found
+    for value_text in ("padded", "word", "tail"):
+        assert value_text not in found
+
+
+def test_quoted_and_plain_values_raise_no_warning() -> None:
+    parsed = parse_secrets_text("A=plain\nB=\" padded #kept \"\nC='x #y'\n# comment\n")
+    assert parsed.warnings == ()
+    assert [e.value for e in parsed.entries] == ["plain", " padded #kept ", "x #y"]

@@ -98,5 +98,69 @@ def test_dry_run(emulator: Emulator) -> None:
 def test_unreadable_file_is_a_clear_error(emulator: Emulator, tmp_path: Path) -> None:
     done = cli(emulator, "--org", "octo-org", "--secrets-file", str(tmp_path / "missing"))
     assert done.returncode == 1
-    assert "cannot read" in done.stderr
+    missing = tmp_path / "missing"
+    assert f"error: --secrets-file: cannot read '{missing}': No such file" in done.stderr
+    assert done.stderr.endswith("Nothing was written.\n")
     assert "Traceback" not in done.stderr
+
+
+def test_an_empty_secrets_file_is_named(emulator: Emulator, tmp_path: Path) -> None:
+    empty = tmp_path / "prod.env"
+    empty.write_text("\n")
+    done = cli(emulator, "--org", "octo-org", "--secrets-file", str(empty))
+    assert done.returncode == 1
+    assert f"error: --secrets-file: '{empty}' is empty." in done.stderr
+    assert "Nothing was written." in done.stderr
+    assert emulator.requests == []
+
+
+def test_delete_command(emulator: Emulator) -> None:
+    emulator.set_secret("octo-org", "OLD", "v")
+    done = cli_command(emulator, "delete", "--org", "octo-org", "old", "missing")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "octo-org\tOLD\tdeleted\t-\nocto-org\tMISSING\tabsent\t-\n"
+    assert emulator.secret("octo-org", "OLD") is None
+
+
+def test_list_command_never_shows_values(emulator: Emulator) -> None:
+    web = emulator.repo_id("octo-org", "web")
+    emulator.set_secret("octo-org", "A", CANARY, visibility="selected", repository_ids=[web])
+    emulator.set_secret("octo-org", "B", CANARY, visibility="all")
+    done = cli_command(emulator, "list", "--org", "octo-org", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert [(r["name"], r["visibility"], r["repositories"]) for r in rows] == [
+        ("A", "selected", 1),
+        ("B", "all", None),
+    ]
+    assert all(r["app"] == "codespaces" and r["updated_at"] for r in rows)
+    assert "CANARY" not in done.stdout + done.stderr
+
+
+def test_a_trailing_newline_is_kept_and_noted(emulator: Emulator) -> None:
+    done = cli(emulator, "--org", "octo-org", "--name", "NL", stdin="value\n")
+    assert done.returncode == 0, done.stderr
+    assert "ends with a newline, which is kept" in done.stderr
+    stored = emulator.secret("octo-org", "NL")
+    assert stored is not None
+    assert stored.value == "value\n"
+
+
+def cli_command(emu: Emulator, command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ["PATH"], "GH_TOKEN": ADMIN_TOKEN}
+    return subprocess.run(
+        [sys.executable, "-m", "codespaces_secrets", command, "--api-url", emu.url, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_errors_speak_in_flags_not_action_inputs(emulator: Emulator) -> None:
+    done = cli(emulator, "--org", "no-such-org", "--name", "A", stdin="v")
+    assert done.returncode == 1
+    assert "Check --org, the plan" in done.stderr
+    assert "org input" not in done.stderr
+    assert "re-run the job" not in done.stderr.lower()

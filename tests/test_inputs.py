@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from codespaces_secrets.config import RepoRef, Visibility
-from codespaces_secrets.inputs import Parsed, parse
+from codespaces_secrets.inputs import INPUT_NAMES, Parsed, parse
 from codespaces_secrets.limits import MAX_VALUE_BYTES
 
 BASE = {"token": "ghp_x", "org": "octo-org", "name": "API_KEY", "value": "s3cret"}
@@ -73,7 +73,9 @@ def test_config_repr_hides_token_and_values() -> None:
         ({"api-url": "https://x/api?y=1"}, "api-url", "not an API root"),
         ({"dry-run": "yes"}, "dry-run", "YAML 1.2"),
         ({"retry-wait-limit": "-1"}, "retry-wait-limit", "whole number"),
-        ({"retry-wait-limit": "9999"}, "retry-wait-limit", "whole number"),
+        ({"retry-wait-limit": "9999"}, "retry-wait-limit", "9999 is more than 3600"),
+        ({"run-time-limit": "0"}, "run-time-limit", "0 is less than 1 (minutes, 1-360)"),
+        ({"run-time-limit": "1.5"}, "run-time-limit", "whole number of minutes"),
         ({"include": "A*"}, "include", "only applies with the secrets"),
         ({"secrets": '{"A": "1"}'}, "name", "cannot be combined"),
     ],
@@ -223,3 +225,24 @@ def test_batch_problems_never_quote_the_text() -> None:
 def test_batch_limit_of_one_hundred_secrets() -> None:
     text = "\n".join(f"S{i}=v" for i in range(101))
     assert "at most 100" in problems_of(batch(text))["secrets"][0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"name": "API-KEY"}, ("name", "Did you mean API_KEY?")),
+        ({"name": "db.password"}, ("name", "Did you mean db_password?")),
+        ({"delete": "OLD KEY"}, ("delete", "Did you mean OLD_KEY?")),
+        ({"org": "https://github.com/octo-org"}, ("org", "Use the login alone: octo-org.")),
+        ({"org": "github.com/octo-org/"}, ("org", "Use the login alone: octo-org.")),
+    ],
+)
+def test_a_near_miss_gets_a_suggestion(raw: dict[str, str], expected: tuple[str, str]) -> None:
+    parsed = parse({**BASE, **raw}, workspace=None)
+    assert any(p.input == expected[0] and p.message.endswith(expected[1]) for p in parsed.problems)
+
+
+def test_problems_come_in_the_order_of_the_inputs() -> None:
+    parsed = check(token="a b", org="", name="1x", visibility="nope", dry_run="maybe")
+    order = [p.input for p in parsed.problems]
+    assert order == sorted(order, key=INPUT_NAMES.index)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +50,31 @@ def test_outputs_written_are_the_outputs_declared(
     assert run.exit_code == 0
     assert set(run.outputs) == declared
     assert json.loads(run.outputs["results"])[0]["name"] == "A"
+
+
+def readme_table(heading: str) -> list[str]:
+    """The first column of the table under ``## heading`` in README.md, in order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return [row.split("`")[1] for row in rows]
+
+
+def test_readme_tables_list_every_input_and_output_in_order() -> None:
+    assert tuple(readme_table("Inputs")) == INPUT_NAMES
+    assert readme_table("Outputs") == list(action_yml()["outputs"])
+
+
+def test_the_enterprise_example_is_in_the_readme_and_lints_clean(tmp_path: Path) -> None:
+    example = (ROOT / "docs/examples/enterprise-matrix.yml").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## At enterprise scale\n", 1)[1].split("\n## ", 1)[0]
+    assert f"```yaml\n{example}```" in section
+    workflow = tmp_path / "enterprise.yml"
+    # ACTION_REPO stands for this repository's owner/name; actionlint wants that shape.
+    workflow.write_text(example.replace("ACTION_REPO@", "owner/codespaces-secrets@"))
+    actionlint = Path(sys.executable).parent / "actionlint"
+    done = subprocess.run(
+        [str(actionlint), str(workflow)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -159,6 +159,7 @@ def test_a_listed_name_github_would_refuse_is_a_bad_answer(name: str) -> None:
     assert answers.secret_item({"name": "API_KEY", "visibility": "all"}, "list") == (
         "API_KEY",
         "all",
+        "",
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from codespaces_secrets.config import Access, RetryPolicy
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
-from codespaces_secrets.retry import Decision, Fault, Retrier, WritePacer
+from codespaces_secrets.retry import Decision, Fault, Retrier, WritePacer, minimum_write_time
 from codespaces_secrets.send import Limits
 from codespaces_secrets.transport import Transport
 from github_emulator import ADMIN_TOKEN, Emulator
@@ -137,7 +137,6 @@ def test_first_writes_go_back_to_back_later_ones_a_second_apart() -> None:
     for _ in range(25):
         wait = pacer.wait_before_write(now)
         now += wait
-        pacer.written(now)
         waits.append(wait)
         now += 0.01  # each write takes 10 ms
     assert waits[:20] == [0.0] * 20
@@ -162,7 +161,6 @@ def test_a_run_never_exceeds_eighty_writes_a_minute() -> None:
     for _ in range(200):
         now += pacer.wait_before_write(now)
         starts.append(now)
-        pacer.written(now)
     for index, start in enumerate(starts):
         in_window = [s for s in starts[index:] if s < start + 60]
         assert len(in_window) <= 80
@@ -214,3 +212,37 @@ def test_the_budget_is_shared_by_every_request_of_a_run() -> None:
     retrier.wait(retrier.decide(fault, 1).wait)
     assert retrier.decide(fault, 1).give_up  # a second request finds 4 s left, not 10
     assert fake.sleeps == [6.0]
+
+
+def starts_of(writes: int, duration: float = 0.05) -> list[float]:
+    """When each of ``writes`` writes starts, each taking ``duration`` seconds."""
+    pacer, now, starts = WritePacer(), 0.0, []
+    for _ in range(writes):
+        now += pacer.wait_before_write(now)
+        starts.append(now)
+        now += duration
+    return starts
+
+
+def most_in_any_window(starts: list[float], window: float) -> int:
+    most, first = 0, 0
+    for last, start in enumerate(starts):
+        while starts[first] <= start - window:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+def test_thousands_of_writes_stay_within_both_hourly_and_minute_limits() -> None:
+    starts = starts_of(3000)
+    assert most_in_any_window(starts, 60.0) <= 80
+    assert most_in_any_window(starts, 3600.0) == 500  # reaches the hourly limit, never more
+    # 500 writes fit the first hour; each further 500 need another hour.
+    assert 5 * 3600 < starts[-1] < 6 * 3600
+
+
+def test_the_minimum_time_for_a_plan() -> None:
+    assert minimum_write_time(20) == 0.0  # the burst
+    assert minimum_write_time(500) == 480.0  # 20 at once, then one a second
+    assert minimum_write_time(501) == 3600.0  # the 501st waits for the first to leave the hour
+    assert minimum_write_time(1000) == 3600.0 + 499.0  # the second hour starts again

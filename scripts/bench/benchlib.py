@@ -5,6 +5,7 @@ Nothing here knows the scenarios; `bench.py` composes them.
 
 from __future__ import annotations
 
+import marshal
 import re
 import statistics
 import subprocess
@@ -27,6 +28,19 @@ class BenchError(RuntimeError):
     """A contender did not do what it was asked: the figures would be meaningless."""
 
 
+@dataclass(frozen=True)
+class Timing:
+    """When a run started and ended, on ``time.monotonic`` (the emulator's request clock)."""
+
+    start: float
+    end: float
+
+    @property
+    def seconds(self) -> float:
+        """Wall time."""
+        return self.end - self.start
+
+
 def run_process(
     argv: Sequence[str],
     env: Mapping[str, str],
@@ -34,9 +48,9 @@ def run_process(
     expect: int = 0,
     stdin: str | None = None,
     timeout: float = 120,
-) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """Run one whole process; return its wall time (seconds) and what it printed."""
-    start = time.perf_counter()
+) -> tuple[Timing, subprocess.CompletedProcess[str]]:
+    """Run one whole process; return when it started and ended, and what it printed."""
+    start = time.monotonic()
     done = subprocess.run(
         list(argv),
         env=dict(env),
@@ -46,16 +60,38 @@ def run_process(
         timeout=timeout,
         check=False,
     )
-    elapsed = time.perf_counter() - start
+    end = time.monotonic()
     if done.returncode != expect:
         raise BenchError(
             f"{' '.join(argv[:4])} ... exited {done.returncode} (expected {expect}):\n"
             f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
         )
-    return elapsed, done
+    return Timing(start, end), done
 
 
 # -- timing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Phases:
+    """One run cut at its first and last request's arrival at the emulator (seconds).
+
+    ``before``: process start to the first request (interpreter, imports, set-up, connect);
+    ``between``: first to last request; ``after``: last request to exit (the last answer,
+    outputs, summary, interpreter shutdown).
+    """
+
+    before: float
+    between: float
+    after: float
+
+    @classmethod
+    def of(cls, timing: Timing, arrivals: Sequence[float]) -> Phases | None:
+        """The phases of a run whose requests arrived at ``arrivals`` (None without any)."""
+        if not arrivals:
+            return None
+        first, last = min(arrivals), max(arrivals)
+        return cls(first - timing.start, last - first, timing.end - last)
 
 
 @dataclass
@@ -64,6 +100,17 @@ class Samples:
 
     seconds: list[float] = field(default_factory=list)
     requests: list[int] = field(default_factory=list)
+    phases: list[Phases] = field(default_factory=list)
+
+    def median_phases(self) -> Phases | None:
+        """Per-phase medians over the runs that sent requests."""
+        if not self.phases:
+            return None
+        return Phases(
+            statistics.median(p.before for p in self.phases),
+            statistics.median(p.between for p in self.phases),
+            statistics.median(p.after for p in self.phases),
+        )
 
     @property
     def median(self) -> float:
@@ -91,14 +138,14 @@ class Contender:
     """One way of doing a scenario's job.
 
     ``run`` takes the round's tag (to make every value unique), does the job, and returns
-    the seconds it measured around the process(es) only. ``minimum`` is the fewest requests
-    its job needs given what it does (key + listing when it must keep visibility + PUTs).
+    when its process(es) started and ended. ``phased``: one process, so its requests'
+    arrival times cut it into Phases (not so for a loop of processes).
     """
 
     key: str
     label: str
-    run: Callable[[str], float]
-    minimum: int
+    run: Callable[[str], Timing]
+    phased: bool = True
 
 
 def interleaved(
@@ -106,12 +153,13 @@ def interleaved(
     rounds: int,
     *,
     before: Callable[[], None],
-    after: Callable[[Contender, str], int],
+    after: Callable[[Contender, str], Sequence[float]],
 ) -> dict[str, Samples]:
     """Run every contender once per round, rotating the order so none always goes first.
 
     ``before`` runs untimed before each run (clears the request record); ``after`` proves
-    the run wrote what it was given (raising BenchError if not) and counts its requests.
+    the run wrote what it was given (raising BenchError if not) and returns the arrival
+    times of its requests.
     """
     samples = {c.key: Samples() for c in contenders}
     for index in range(rounds):
@@ -119,9 +167,14 @@ def interleaved(
         for contender in (*contenders[shift:], *contenders[:shift]):
             tag = f"r{index}-{contender.key}"
             before()
-            seconds = contender.run(tag)
-            samples[contender.key].requests.append(after(contender, tag))
-            samples[contender.key].seconds.append(seconds)
+            timing = contender.run(tag)
+            arrivals = after(contender, tag)
+            got = samples[contender.key]
+            got.requests.append(len(arrivals))
+            got.seconds.append(timing.seconds)
+            phases = Phases.of(timing, arrivals) if contender.phased else None
+            if phases is not None:
+                got.phases.append(phases)
     return samples
 
 
@@ -221,6 +274,105 @@ def import_profile(runs: Sequence[list[ImportRecord]]) -> ImportProfile:
     )
 
 
+# -- call profiles -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallCost:
+    """One function of a package in ``python -m cProfile`` runs: median calls and times.
+
+    ``cumulative_ms`` includes what the function imported on the way (a lazy import is
+    paid by the function that runs it); ``imports_ms`` is that part, so the difference is
+    the function's own work with its callees.
+    """
+
+    where: str  # module file and line, e.g. "report.py:120"
+    function: str
+    calls: float
+    cumulative_ms: float
+    imports_ms: float
+    own_ms: float
+
+    @property
+    def work_ms(self) -> float:
+        """Cumulative time without the imports made under it."""
+        return self.cumulative_ms - self.imports_ms
+
+
+_FunctionKey = tuple[str, int, str]
+# cProfile's stats: per function, (primitive calls, calls, own s, cumulative s, callers),
+# where callers maps each caller to the same four figures for that edge.
+_RawStats = dict[
+    _FunctionKey, tuple[int, int, float, float, dict[_FunctionKey, tuple[int, int, float, float]]]
+]
+# Where an import statement enters importlib (its cumulative time is the whole import).
+_IMPORT_ENTRIES = {"_find_and_load", "_handle_fromlist", "<built-in method builtins.__import__>"}
+
+
+def _import_seconds(raw: _RawStats) -> dict[_FunctionKey, float]:
+    """Per function, the seconds spent importing under it (shared callees pro rata)."""
+    callees: dict[_FunctionKey, list[tuple[_FunctionKey, float]]] = defaultdict(list)
+    for callee, (*_, callers) in raw.items():
+        for caller, edge in callers.items():
+            callees[caller].append((callee, edge[3]))
+    memo: dict[_FunctionKey, float] = {}
+
+    def under(key: _FunctionKey) -> float:
+        if key in memo:
+            return memo[key]
+        memo[key] = 0.0  # a cycle adds nothing twice
+        total = 0.0
+        for callee, edge_seconds in callees.get(key, []):
+            if callee[2] in _IMPORT_ENTRIES:
+                total += edge_seconds
+            elif raw[callee][3] > 0:
+                total += under(callee) * edge_seconds / raw[callee][3]
+        memo[key] = min(total, raw[key][3]) if key in raw else total
+        return memo[key]
+
+    return {key: under(key) for key in raw}
+
+
+def call_costs(stats_files: Sequence[Path], package_dir: str) -> list[CallCost]:
+    """Functions (not module bodies) defined under ``package_dir``, by work, heaviest first.
+
+    Each file is what ``python -m cProfile -o FILE`` wrote (a marshalled dict keyed by
+    (file, line, function)); figures are medians over the files, 0 where a run lacked one.
+    """
+    runs = []
+    for path in stats_files:
+        # cProfile's own format, written a moment ago by a run this bench started.
+        data = path.read_bytes()
+        raw: _RawStats = marshal.loads(data)  # noqa: S302
+        imports = _import_seconds(raw)
+        runs.append(
+            {
+                (Path(key[0]).name, key[1], key[2]): (calls, own, total, imports[key])
+                for key, (_, calls, own, total, _callers) in raw.items()
+                if f"/{package_dir}/" in key[0] and key[2] != "<module>"
+            }
+        )
+    keys = {key for run in runs for key in run}
+    costs = []
+    for file, line, name in keys:
+        figures = [run.get((file, line, name), (0, 0.0, 0.0, 0.0)) for run in runs]
+
+        def ms(index: int, figures: list[tuple[int, float, float, float]] = figures) -> float:
+            return round(statistics.median(f[index] for f in figures) * 1000, 2)
+
+        costs.append(
+            CallCost(
+                f"{file}:{line}",
+                name,
+                statistics.median(f[0] for f in figures),
+                cumulative_ms=ms(2),
+                imports_ms=ms(3),
+                own_ms=ms(1),
+            )
+        )
+    return sorted(costs, key=lambda c: -c.work_ms)
+
+
 # -- the table ----------------------------------------------------------------------------------
 
 
@@ -303,3 +455,28 @@ def format_table(rows: Sequence[Row]) -> str:
         out.append(line(cells))
         previous = row.scenario
     return "\n".join(out)
+
+
+# -- targets -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One goal: the action's figure over a baseline's, PASS when the ratio is within limit."""
+
+    scenario: str
+    compares: str  # what over what, with the figures: "action 150 ms / floor 130 ms"
+    ratio: float
+    limit: float
+
+    @property
+    def verdict(self) -> str:
+        """PASS or MISS."""
+        return "PASS" if self.ratio <= self.limit else "MISS"
+
+    def line(self) -> str:
+        """One printed line: verdict, scenario, the comparison, ratio and limit."""
+        return (
+            f"{self.verdict}  {self.scenario}: {self.compares} = {self.ratio:.2f}x"
+            f" (target <= {self.limit:.2f}x)"
+        )

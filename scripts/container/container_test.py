@@ -4,13 +4,18 @@ Against the emulator over HTTPS (its CA in the workspace, named by REQUESTS_CA_B
 a new secret, an update to `selected` repositories, a dry run that must write nothing
 (not even a .pyc in the container), and bad input that must fail with exit 1 and
 `::error::`. A canary value and token must never show, except in `::add-mask::` lines.
-Figures (cold and warm build, sizes, run times) go to build/container-figures.json.
+Then the warm-run cost of the container itself: one secret written by the image, and by
+the same entry point with the image's own interpreter flags on the host, interleaved
+against the same emulator. Figures (cold and warm build, sizes, run times, warm runs in
+and outside the container) go to build/container-figures.json.
 """
 
 from __future__ import annotations
 
+import compileall
 import json
 import secrets
+import statistics
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +35,7 @@ from containerlib import (
     required_env,
     run,
     run_like_runner,
+    run_outside,
 )
 
 from github_emulator import Emulator, StoredSecret
@@ -38,6 +44,8 @@ ORG = "octo-org"
 NAME = "CONTAINER_CANARY"
 CA_IN_WORKSPACE = ".emulator-ca.pem"
 FIGURES = REPO / "build" / "container-figures.json"
+# Timed warm runs in each place (after one untimed run of each).
+WARM_ROUNDS = 7
 # What podman itself creates in any container: the runner's mount points, and the
 # network files it mounts over /etc. Anything else a run leaves would be the action's.
 RUN_MOUNT_POINTS = {
@@ -187,8 +195,90 @@ def inspect_image() -> dict[str, int]:
     return {"modules": len(sources), "pyc_files": int(pyc_count[0])}
 
 
-def run_checks() -> dict[str, float]:
-    """The runner-style runs against a fresh emulator; return their times in seconds."""
+def image_entrypoint() -> list[str]:
+    """The image's ENTRYPOINT: the interpreter, its flags, the entry point script."""
+    config = json.loads(run(["podman", "image", "inspect", IMAGE]).stdout)[0]["Config"]
+    entrypoint = [str(part) for part in config.get("Entrypoint") or []]
+    check(len(entrypoint) >= 2, f"ENTRYPOINT {entrypoint}")
+    check(entrypoint[-1].endswith("/entrypoint.py"), f"ENTRYPOINT {entrypoint}")
+    return entrypoint
+
+
+@dataclass(frozen=True)
+class WarmRuns:
+    """Seconds of warm one-secret runs in the container and outside it."""
+
+    container: list[float]
+    outside: list[float]
+    image_entrypoint: list[str]
+    outside_argv: list[str]
+
+    @property
+    def container_median(self) -> float:
+        """Median seconds of a run of the image."""
+        return statistics.median(self.container)
+
+    @property
+    def outside_median(self) -> float:
+        """Median seconds of the same run on the host."""
+        return statistics.median(self.outside)
+
+    def figures(self) -> dict[str, object]:
+        """What container-figures.json keeps."""
+        return {
+            "rounds": len(self.container),
+            "container_seconds": self.container,
+            "outside_seconds": self.outside,
+            "container_median_seconds": round(self.container_median, 4),
+            "outside_median_seconds": round(self.outside_median, 4),
+            "container_cost_seconds": round(self.container_median - self.outside_median, 4),
+            "image_entrypoint": self.image_entrypoint,
+            "outside_argv": self.outside_argv,
+        }
+
+
+def warm_runs(session: Session, rounds: int) -> WarmRuns:
+    """One secret, by the image and by the same entry point and flags on the host.
+
+    Interleaved (the order alternates each round) after one untimed run of each, against
+    the session's emulator; every run must exit 0 and store its own value. Outside, the
+    host's interpreter (the checkout's venv) runs the checkout's entrypoint.py with the
+    image's flags, the runner's environment and files in host folders, and the emulator's
+    CA from its own file; the package is compiled first, as in the image.
+    """
+    entrypoint = image_entrypoint()
+    outside_argv = [sys.executable, *entrypoint[1:-1], str(REPO / "entrypoint.py")]
+    compileall.compile_dir(str(REPO / "src" / "codespaces_secrets"), quiet=1)
+    inputs = {"token": session.token, "org": ORG, "api-url": session.emu.url, "name": NAME}
+
+    def in_container(value: str) -> RunnerRun:
+        return session.run({"name": NAME, "value": value})
+
+    def on_host(value: str) -> RunnerRun:
+        ca = {"REQUESTS_CA_BUNDLE": str(session.emu.ca_file)}
+        return run_outside(outside_argv, {**inputs, "value": value}, extra_env=ca)
+
+    places = {"container": in_container, "outside": on_host}
+    seconds: dict[str, list[float]] = {name: [] for name in places}
+    for index in range(rounds + 1):
+        order = list(places) if index % 2 == 0 else list(reversed(places))
+        for where in order:
+            value = f"warm-{index}-{where}-{secrets.token_hex(4)}"
+            result = places[where](value)
+            check(result.returncode == 0, f"warm run ({where}) failed: " + show(result))
+            check(session.stored().value == value, f"warm run ({where}) stored another value")
+            if index:
+                seconds[where].append(round(result.seconds, 4))
+    return WarmRuns(
+        container=seconds["container"],
+        outside=seconds["outside"],
+        image_entrypoint=entrypoint,
+        outside_argv=[Path(outside_argv[0]).name, *outside_argv[1:-1], "entrypoint.py"],
+    )
+
+
+def run_checks() -> tuple[dict[str, float], WarmRuns]:
+    """The runner-style runs against a fresh emulator; their times, then the warm runs."""
     token = "ghp_" + secrets.token_hex(18)
     # Verbatim, multi-line, with characters that workflow commands escape.
     value = f"canary-{secrets.token_hex(8)}\n  line two {secrets.token_hex(8)} 50% ::\n"
@@ -199,7 +289,8 @@ def run_checks() -> dict[str, float]:
         for step in (create, update, dry_run, bad_input):
             log(f"run: {step.__doc__}")
             times[f"{step.__name__}_seconds"] = round(step(session), 3)
-        return times
+        log(f"warm runs, one secret: {WARM_ROUNDS} in the container, {WARM_ROUNDS} outside")
+        return times, warm_runs(session, WARM_ROUNDS)
 
 
 def main() -> int:
@@ -212,7 +303,7 @@ def main() -> int:
         warm = build_image(no_cache=False)
         size, base_size = image_size(IMAGE), image_size(base_image)
         contents = inspect_image()
-        times = run_checks()
+        times, warm_one = run_checks()
     except CheckError as failure:
         log(f"FAILED: {failure}")
         return 1
@@ -228,6 +319,7 @@ def main() -> int:
         "added_over_base_bytes": size - base_size,
         "contents": contents,
         "run_seconds": times,
+        "warm_run_one_secret": warm_one.figures(),
     }
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
@@ -237,6 +329,12 @@ def main() -> int:
         f" + {(size - base_size) / 1e6:.2f} MB"
     )
     print("runs: " + ", ".join(f"{k.removesuffix('_seconds')} {v:.2f} s" for k, v in times.items()))
+    inside, outside = warm_one.container_median, warm_one.outside_median
+    print(
+        f"warm run, one secret (median of {WARM_ROUNDS}, interleaved): container"
+        f" {inside:.3f} s, the same entry point and flags outside {outside:.3f} s;"
+        f" the container adds {inside - outside:.3f} s ({inside / outside:.1f}x)"
+    )
     print(f"container-test: all checks passed; figures in {FIGURES.relative_to(REPO)}")
     return 0
 

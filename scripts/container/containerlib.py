@@ -128,6 +128,58 @@ class RunnerRun:
     output_text: str
 
 
+def _runner_env(base: str, suffix: str, inputs: Mapping[str, str]) -> dict[str, str]:
+    """The runner's environment for a Docker action, its folders under ``base``."""
+    files = f"{base}/file_commands"
+    return {
+        "HOME": f"{base}/home",
+        "GITHUB_ACTIONS": "true",
+        "CI": "true",
+        "GITHUB_WORKSPACE": f"{base}/workspace",
+        "GITHUB_EVENT_PATH": f"{base}/workflow/event.json",
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_REPOSITORY": "octo-org/infra",
+        "GITHUB_API_URL": "https://api.github.com",
+        "GITHUB_OUTPUT": f"{files}/set_output_{suffix}",
+        "GITHUB_STEP_SUMMARY": f"{files}/step_summary_{suffix}",
+        "GITHUB_ENV": f"{files}/set_env_{suffix}",
+        "GITHUB_PATH": f"{files}/add_path_{suffix}",
+        "GITHUB_STATE": f"{files}/save_state_{suffix}",
+        "RUNNER_OS": "Linux",
+        "RUNNER_TEMP": "/home/runner/work/_temp",
+        **input_env(inputs),
+    }
+
+
+def _runner_folders(root: Path, workspace_files: Mapping[str, bytes] | None) -> str:
+    """Make the four runner folders and the file-command files; return the files' suffix."""
+    for name in RUNNER_MOUNTS:
+        (root / name).mkdir()
+    suffix = str(uuid.uuid4())
+    for name in ("set_output", "step_summary", "set_env", "add_path", "save_state"):
+        (root / "file_commands" / f"{name}_{suffix}").touch()
+    (root / "workflow" / "event.json").write_text("{}", encoding="utf-8")
+    for rel, content in (workspace_files or {}).items():
+        (root / "workspace" / rel).write_bytes(content)
+    return suffix
+
+
+def _finish(
+    root: Path, suffix: str, proc: subprocess.CompletedProcess[str], seconds: float
+) -> RunnerRun:
+    output_text = (root / "file_commands" / f"set_output_{suffix}").read_text(encoding="utf-8")
+    summary = root / "file_commands" / f"step_summary_{suffix}"
+    return RunnerRun(
+        returncode=proc.returncode,
+        stdout=proc.stdout,
+        stderr=proc.stderr,
+        outputs=parse_output_file(output_text),
+        summary=summary.read_text(encoding="utf-8"),
+        seconds=seconds,
+        output_text=output_text,
+    )
+
+
 def run_like_runner(
     image: str,
     inputs: Mapping[str, str],
@@ -146,36 +198,8 @@ def run_like_runner(
     """
     with tempfile.TemporaryDirectory(prefix="cs-runner-") as tmp:
         root = Path(tmp)
-        for name in RUNNER_MOUNTS:
-            (root / name).mkdir()
-        suffix = uuid.uuid4()
-        output_file = root / "file_commands" / f"set_output_{suffix}"
-        summary_file = root / "file_commands" / f"step_summary_{suffix}"
-        for name in ("set_output", "step_summary", "set_env", "add_path", "save_state"):
-            (root / "file_commands" / f"{name}_{suffix}").touch()
-        (root / "workflow" / "event.json").write_text("{}", encoding="utf-8")
-        for rel, content in (workspace_files or {}).items():
-            (root / "workspace" / rel).write_bytes(content)
-
-        env = {
-            "HOME": "/github/home",
-            "GITHUB_ACTIONS": "true",
-            "CI": "true",
-            "GITHUB_WORKSPACE": "/github/workspace",
-            "GITHUB_EVENT_PATH": "/github/workflow/event.json",
-            "GITHUB_EVENT_NAME": "push",
-            "GITHUB_REPOSITORY": "octo-org/infra",
-            "GITHUB_API_URL": "https://api.github.com",
-            "GITHUB_OUTPUT": f"/github/file_commands/{output_file.name}",
-            "GITHUB_STEP_SUMMARY": f"/github/file_commands/{summary_file.name}",
-            "GITHUB_ENV": f"/github/file_commands/set_env_{suffix}",
-            "GITHUB_PATH": f"/github/file_commands/add_path_{suffix}",
-            "GITHUB_STATE": f"/github/file_commands/save_state_{suffix}",
-            "RUNNER_OS": "Linux",
-            "RUNNER_TEMP": "/home/runner/work/_temp",
-            **input_env(inputs),
-            **(extra_env or {}),
-        }
+        suffix = _runner_folders(root, workspace_files)
+        env = {**_runner_env("/github", suffix, inputs), **(extra_env or {})}
         cmd = ["podman", "run"]
         if keep_container:
             cmd += ["--name", keep_container]
@@ -193,16 +217,41 @@ def run_like_runner(
             cmd, env={**os.environ, **env}, text=True, capture_output=True, check=False
         )
         seconds = time.monotonic() - start
-        output_text = output_file.read_text(encoding="utf-8")
-        return RunnerRun(
-            returncode=proc.returncode,
-            stdout=proc.stdout,
-            stderr=proc.stderr,
-            outputs=parse_output_file(output_text),
-            summary=summary_file.read_text(encoding="utf-8"),
-            seconds=seconds,
-            output_text=output_text,
+        return _finish(root, suffix, proc, seconds)
+
+
+def run_outside(
+    argv: Sequence[str],
+    inputs: Mapping[str, str],
+    *,
+    extra_env: Mapping[str, str] | None = None,
+    workspace_files: Mapping[str, bytes] | None = None,
+) -> RunnerRun:
+    """Run ``argv`` on the host with what run_like_runner gives the container.
+
+    The same runner environment and files, in host folders instead of /github, the
+    workspace as working directory, and nothing else of this process's environment but
+    PATH: the container's own cost is then the difference between the two runs.
+    """
+    with tempfile.TemporaryDirectory(prefix="cs-outside-") as tmp:
+        root = Path(tmp)
+        suffix = _runner_folders(root, workspace_files)
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            **_runner_env(str(root), suffix, inputs),
+            **(extra_env or {}),
+        }
+        start = time.monotonic()
+        proc = subprocess.run(
+            list(argv),
+            env=env,
+            cwd=root / "workspace",
+            text=True,
+            capture_output=True,
+            check=False,
         )
+        seconds = time.monotonic() - start
+        return _finish(root, suffix, proc, seconds)
 
 
 def leaks(text: str, secrets: Sequence[str]) -> list[str]:

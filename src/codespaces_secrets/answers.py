@@ -23,6 +23,7 @@ MAX_ID = 2**63 - 1  # GitHub's IDs are int64
 # What GitHub allows in names; checking it also keeps markup and control characters that
 # a hostile server could put in a name out of the log and the summary.
 SECRET_NAME = re.compile(r"[A-Za-z0-9_]{1,255}")
+TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
 FULL_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9_.-]{1,100}")
 
 
@@ -63,15 +64,21 @@ def public_key(body: Any, operation: str) -> tuple[str, str]:
     return str(key_id), key
 
 
-def secret_item(item: Any, operation: str) -> tuple[str, str]:
-    """A listed secret's ``name`` and ``visibility`` (one of GitHub's three)."""
+def secret_item(item: Any, operation: str) -> tuple[str, str, str]:
+    """A listed secret's ``name``, ``visibility`` and ``updated_at`` ('' when missing).
+
+    The visibility is one of GitHub's three; the time is ISO 8601, as GitHub sends it.
+    """
     found = json_object(item, operation)
     name, visibility = found.get("name"), found.get("visibility")
     if not isinstance(name, str) or not SECRET_NAME.fullmatch(name):
         raise bad_answer(operation, "a secret's name is missing or not a secret name")
     if visibility not in VISIBILITIES:
         raise bad_answer(operation, f"secret {name} has an unknown visibility")
-    return name, str(visibility)
+    updated = found.get("updated_at")
+    if updated is not None and not (isinstance(updated, str) and TIME.fullmatch(updated)):
+        raise bad_answer(operation, f"secret {name} has an updated_at that is not a time")
+    return name, str(visibility), updated or ""
 
 
 def repository_item(item: Any, operation: str) -> tuple[int, str]:

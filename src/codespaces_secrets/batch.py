@@ -32,6 +32,7 @@ class ParsedSecrets:
 
     entries: tuple[Entry, ...]
     problems: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # values that are read, but maybe not as meant
 
 
 def parse_secrets_text(text: str) -> ParsedSecrets:
@@ -68,6 +69,7 @@ def _parse_dotenv(text: str) -> ParsedSecrets:
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     entries: list[Entry] = []
     problems: list[str] = []
+    warnings: list[str] = []
     index = 0
     while index < len(lines):
         lineno = index + 1
@@ -82,7 +84,7 @@ def _parse_dotenv(text: str) -> ParsedSecrets:
         if not sep:
             problems.append(f"line {lineno}: expected NAME=value")
             continue
-        rest = rest.lstrip()
+        given, rest = rest, rest.lstrip()
         if rest[:1] in ('"', "'"):
             value, index, problem = _read_quoted(rest, lines, index)
             if problem:
@@ -90,13 +92,31 @@ def _parse_dotenv(text: str) -> ParsedSecrets:
                 continue
         else:
             value = _strip_inline_comment(rest).rstrip()
+            changed = _unquoted_changes(given, rest, value)
+            if changed:
+                warnings.append(
+                    f"line {lineno}: the unquoted value {changed}; quote it to keep it exactly."
+                )
         entries.append(Entry(key.strip(), value, f"line {lineno}", f"the name on line {lineno}"))
-    return ParsedSecrets(tuple(entries), tuple(problems))
+    return ParsedSecrets(tuple(entries), tuple(problems), tuple(warnings))
 
 
 def _strip_inline_comment(value: str) -> str:
     cut = value.find(" #")
     return value if cut < 0 else value[:cut]
+
+
+def _unquoted_changes(given: str, trimmed: str, value: str) -> str:
+    """How reading an unquoted value changed what was written (never quoting it)."""
+    changes = []
+    if value and given != trimmed:
+        changes.append("loses its leading spaces")
+    cut = trimmed.find(" #")
+    if cut >= 0:
+        changes.append("loses everything from ' #' on (read as a comment)")
+    elif value != trimmed:
+        changes.append("loses its trailing spaces")
+    return " and ".join(changes)
 
 
 def _read_quoted(rest: str, lines: list[str], index: int) -> tuple[str, int, str]:

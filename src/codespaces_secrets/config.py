@@ -93,6 +93,7 @@ class Job:
     stores: tuple[Store, ...] = (Store.CODESPACES,)
     deletes: tuple[str, ...] = ()  # upper-case names to delete from every org and store
     prune: tuple[str, ...] = ()  # upper-case include patterns; empty: no pruning
+    run_time_limit: float = 1800.0  # seconds the writes may take under GitHub's limits
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ per-token pacing is honoured per token.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from .clock import SYSTEM_CLOCK, Clock
-from .config import Access, Config, Store
-from .errors import ActionError, Interrupted, RepositoryError
+from .config import Access, Config, Store, Visibility
+from .errors import ActionError, Interrupted, RepositoryError, ScaleError
 from .events import Events
 from .redact import Redactor
 from .results import RunResult, SecretResult, Status, StoreError
@@ -43,16 +44,22 @@ class Connect(Protocol):
 
 
 NOT_ATTEMPTED = "not attempted: a repository entry is wrong (see the other errors)"
+NOT_IN_TIME = "not attempted: the writes cannot finish within run-time-limit (see the error)"
 
 
 class _Clients:
     """One GitHub client per distinct token, made on first use and closed at the end."""
 
     def __init__(
-        self, access: Access, connect: Connect, clock: Clock, events: Events, redactor: Redactor
+        self,
+        access: Access,
+        connect: Connect,
+        clock: Clock,
+        events: Events,
+        redactor: Redactor | None = None,
     ) -> None:
         self.access, self.connect, self.clock, self.events = access, connect, clock, events
-        self.redactor = redactor
+        self.redactor = redactor or Redactor()
         self.by_token: dict[str, GitHub] = {}
 
     def for_org(self, org: str) -> GitHub:
@@ -105,6 +112,10 @@ def execute(
             except ActionError as exc:
                 planned.append((org, exc))
         stop = any(isinstance(plans, RepositoryError) for _, plans in planned)
+        too_long = _check_write_time(config, planned, events)
+        if too_long is not None:
+            errors.append(str(too_long))
+            stop = True
         for org, plans in planned:
             if isinstance(plans, ActionError):
                 errors.append(str(plans))
@@ -123,7 +134,8 @@ def execute(
                 if plan.key is not None:
                     key_ids[(org, plan.store)] = plan.key.key_id
                 if stop:
-                    results += _failed_everywhere(org, (plan.store,), config, NOT_ATTEMPTED)
+                    why = NOT_ATTEMPTED if too_long is None else NOT_IN_TIME
+                    results += _failed_everywhere(org, (plan.store,), config, why)
                     continue
                 outcome = apply_store(plan, job.dry_run, clients.for_org(org), events)
                 results += outcome.results
@@ -142,6 +154,62 @@ def execute(
     )
 
 
+def _check_write_time(
+    config: Config,
+    planned: list[tuple[str, tuple[StorePlan | StoreFailure, ...] | ActionError]],
+    events: Events,
+) -> ScaleError | None:
+    """How long each token's writes need under GitHub's limits; too long is an error.
+
+    Each token has its own limits (80 writes a minute, 500 an hour), so the writes are
+    counted per token: every PUT, and every DELETE of a secret that exists.
+    """
+    from .plan import StorePlan  # noqa: PLC0415 - see execute
+    from .retry import minimum_write_time  # noqa: PLC0415
+
+    shares: dict[str, tuple[list[str], int]] = {}
+    for org, plans in planned:
+        if isinstance(plans, ActionError):
+            continue
+        writes = sum(
+            len(p.writes) + sum(d.before is not None for d in p.deletes)
+            for p in plans
+            if isinstance(p, StorePlan)
+        )
+        orgs, count = shares.get(config.access.token_for(org), ([], 0))
+        shares[config.access.token_for(org)] = ([*orgs, org], count + writes)
+    limit = config.job.run_time_limit
+    over: list[str] = []
+    for orgs, writes in shares.values():
+        needed = minimum_write_time(writes)
+        whose = f"the token of {', '.join(orgs)}"
+        if writes:
+            events.info(
+                f"Plan: {writes} write(s) with {whose}; at least {_duration(needed)} under "
+                "GitHub's limits of 80 writes a minute and 500 an hour per token."
+            )
+        if needed > limit:
+            over.append(f"{whose} has {writes} writes, which need at least {_duration(needed)}")
+    if not over:
+        return None
+    return ScaleError(
+        f"The writes cannot finish within run-time-limit ({_duration(limit)}): "
+        f"{'; '.join(over)}, under GitHub's limits of 80 writes a minute and 500 an hour "
+        "per token. Nothing was written.",
+        remedy="Split the orgs across jobs, each with its own token: a workflow matrix with "
+        "one GitHub App token per org (README: At enterprise scale). Or raise "
+        "run-time-limit (at most 360 minutes).",
+    )
+
+
+def _duration(seconds: float) -> str:
+    """Seconds as a person reads them: 45 s, 12 min, 3 h 20 min."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
+
+
 def _failed_everywhere(
     org: str, stores: tuple[Store, ...], config: Config, error: str
 ) -> list[SecretResult]:
@@ -152,3 +220,56 @@ def _failed_everywhere(
         for store in stores
         for name in names
     ]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One existing secret as ``list`` shows it (never its value)."""
+
+    org: str
+    store: Store
+    name: str
+    visibility: Visibility
+    repositories: int | None  # how many may use it, when selected
+    updated_at: str
+
+
+def inventory(
+    access: Access,
+    orgs: tuple[str, ...],
+    stores: tuple[Store, ...],
+    events: Events,
+    *,
+    connect: Connect | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> tuple[list[Listed], list[str]]:
+    """List the secrets of every org and store; an org or store that fails is an error."""
+    from .transport import Transport  # noqa: PLC0415 - see execute
+
+    clients = _Clients(access, connect or Transport, clock, events)
+    listed: list[Listed] = []
+    errors: list[str] = []
+    try:
+        for org in orgs:
+            github = clients.for_org(org)
+            for store in stores:
+                try:
+                    for secret in github.list_secrets(org, store).values():
+                        count = None
+                        if secret.visibility is Visibility.SELECTED:
+                            count = len(github.selected_repositories(org, store, secret.name))
+                        listed.append(
+                            Listed(
+                                org,
+                                store,
+                                secret.name,
+                                secret.visibility,
+                                count,
+                                secret.updated_at,
+                            )
+                        )
+                except ActionError as exc:
+                    errors.append(str(exc))
+    finally:
+        clients.close()
+    return listed, errors

@@ -69,6 +69,12 @@ class LimitError(ActionError):
     title = "Secret limit"
 
 
+class ScaleError(ActionError):
+    """The planned writes cannot finish in the run's time under GitHub's write limits."""
+
+    title = "Too many writes for one run"
+
+
 class RepositoryError(ActionError):
     """Repositories could not be resolved, or GitHub did not keep the ones we sent."""
 

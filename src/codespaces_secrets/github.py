@@ -45,6 +45,7 @@ class ExistingSecret:
 
     name: str
     visibility: Visibility
+    updated_at: str = ""
 
 
 def _segment(text: str) -> str:
@@ -65,7 +66,7 @@ class GitHub:
         """``GET /orgs/{org}/{store}/secrets/public-key``."""
         operation = f"fetch the {store.label} public key of {org}"
         answer = self.transport.request(
-            "GET", f"{_secrets_path(org, store)}/public-key", operation=operation
+            "GET", f"{_secrets_path(org, store)}/public-key", operation=operation, store=store
         )
         key_id, key = answers.public_key(_json(answer, operation), operation)
         return PublicKey(key_id=key_id, key=key)
@@ -74,10 +75,16 @@ class GitHub:
         """``GET /orgs/{org}/{store}/secrets``, every page, keyed by upper-case name."""
         operation = f"list the {store.label} secrets of {org}"
         items = self.transport.paginate(
-            _secrets_path(org, store), "secrets", operation=operation, max_pages=SECRET_PAGES
+            _secrets_path(org, store),
+            "secrets",
+            operation=operation,
+            max_pages=SECRET_PAGES,
+            store=store,
         )
         found = (answers.secret_item(item, operation) for item in items)
-        secrets = (ExistingSecret(name.upper(), Visibility(seen)) for name, seen in found)
+        secrets = (
+            ExistingSecret(name.upper(), Visibility(seen), updated) for name, seen, updated in found
+        )
         return {secret.name: secret for secret in secrets}
 
     def selected_repositories(self, org: str, store: Store, name: str) -> list[Repository]:
@@ -88,6 +95,7 @@ class GitHub:
             "repositories",
             operation=operation,
             max_pages=REPOSITORY_PAGES,
+            store=store,
         )
         return [self._repository(item, operation) for item in items]
 
@@ -115,6 +123,7 @@ class GitHub:
             "PUT",
             f"{_secrets_path(org, store)}/{_segment(name)}",
             operation=f"write {store.label} secret {name} to {org}",
+            store=store,
             json=body,
             expect=(201, 204),
         )
@@ -127,6 +136,7 @@ class GitHub:
                 "DELETE",
                 f"{_secrets_path(org, store)}/{_segment(name)}",
                 operation=f"delete {store.label} secret {name} from {org}",
+                store=store,
                 expect=(204,),
             )
         except ApiError as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 from .apiroot import DEFAULT_API_URL, check_api_root
 from .batch import parse_secrets_text
 from .config import Access, Config, Job, RepoRef, RetryPolicy, Secret, Store, Visibility
-from .errors import InputProblem, quoted
+from .errors import QUOTE_LIMIT, InputProblem, quoted
 from .limits import MAX_VALUE_BYTES, STORE_LIMITS
 from .valuefile import read_value_file
 
@@ -39,7 +39,9 @@ INPUT_NAMES = (
     "api-url",
     "dry-run",
     "retry-wait-limit",
+    "run-time-limit",
 )
+DEFAULT_RUN_MINUTES = 30  # longer belongs in a matrix of jobs, one token each
 
 MAX_NAME_LENGTH = 255  # our bound (GitHub documents none): the name goes into the URL
 MAX_PATTERN_LENGTH = 255
@@ -95,10 +97,12 @@ def parse(
     *,
     workspace: Path | None,
     default_api_url: str | None = None,
+    listing: bool = False,
 ) -> Parsed:
     """Validate every input; ``workspace`` confines ``value-file`` (None: no confinement).
 
-    Problems come in the order of the inputs in action.yml.
+    Problems come in the order of the inputs in action.yml. ``listing``: only the orgs,
+    stores and access are needed (the CLI's ``list``), so no secret is required.
     """
     out = _Collector()
     token = raw.get("token", "").strip()
@@ -114,7 +118,7 @@ def parse(
     secrets: list[Secret] = []
     if batch:
         secrets = _parse_batch(raw, stores, out)
-    elif writing or not deleting:
+    elif writing or not (deleting or listing):
         secrets = _parse_single(raw, workspace, out)
     elif raw.get("include", "").strip():
         out.problem("include", "only applies with the secrets input (batch mode).")
@@ -129,6 +133,7 @@ def parse(
         out.problem("api-url", api_problem)
     dry_run = _parse_bool("dry-run", raw.get("dry-run", ""), out)
     retry = _parse_retry(raw.get("retry-wait-limit", ""), out)
+    minutes = _parse_whole("run-time-limit", raw.get("run-time-limit", ""), "minutes", 1, 360, out)
     config = None
     if not out.problems:
         job = Job(
@@ -140,6 +145,7 @@ def parse(
             stores=tuple(stores),
             deletes=tuple(deletes),
             prune=tuple(prune),
+            run_time_limit=60.0 * (minutes or DEFAULT_RUN_MINUTES),
         )
         config = Config(job, Access(api_url, token, retry, tuple(org_tokens.items())))
     return Parsed(
@@ -274,11 +280,32 @@ def _parse_orgs(text: str, out: _Collector) -> list[str]:
     seen: set[str] = set()
     for org in orgs:
         if not _ORG_LOGIN.fullmatch(org):
-            out.problem("org", f"{quoted(org)} is not a valid organization login.")
+            out.problem(
+                "org", f"{quoted(org)} is not a valid organization login.{_login_hint(org)}"
+            )
         elif org.lower() in seen:
             out.problem("org", f"{quoted(org)} is listed twice.")
         seen.add(org.lower())
     return orgs
+
+
+def _login_hint(text: str) -> str:
+    """For an org given as a URL (https://github.com/octo-org), the login to use instead."""
+    match = re.fullmatch(r"(?:https?://)?(?:www\.)?github\.com/([^/\s]+)/?", text.strip())
+    if match and _ORG_LOGIN.fullmatch(match.group(1)):
+        return f" Use the login alone: {match.group(1)}."
+    return ""
+
+
+def _name_hint(name: str) -> str:
+    """A valid name close to an invalid one (API-KEY -> API_KEY), when there is one."""
+    near = re.sub(r"[^A-Za-z0-9_]", "_", name.strip())
+    if near and near[0].isdigit():
+        near = f"_{near}"
+    short = len(near) <= QUOTE_LIMIT  # a suggestion is read, so it stays short
+    if short and near != name and _SECRET_NAME.fullmatch(near) and near.isascii():
+        return f" Did you mean {near}?"
+    return ""
 
 
 def _check_name(name: str, input_name: str, out: _Collector) -> bool:
@@ -286,7 +313,7 @@ def _check_name(name: str, input_name: str, out: _Collector) -> bool:
         out.problem(
             input_name,
             f"{quoted(name)} is not a valid secret name: use letters, digits and underscores, "
-            "not starting with a digit.",
+            f"not starting with a digit.{_name_hint(name)}",
         )
         return False
     if len(name) > MAX_NAME_LENGTH:
@@ -356,6 +383,7 @@ def _parse_batch(raw: Mapping[str, str], stores: list[Store], out: _Collector) -
     out.values.extend(entry.value for entry in parsed.entries if entry.value)
     for problem in parsed.problems:
         out.problem("secrets", problem)
+    out.warnings.extend(f"secrets: {warning}" for warning in parsed.warnings)
     chosen: dict[str, Secret] = {}
     for entry in parsed.entries:
         # entry.label is the key for JSON, "the name on line N" for dotenv: a dotenv "key"
@@ -479,13 +507,26 @@ def _parse_bool(input_name: str, text: str, out: _Collector) -> bool:
     return False
 
 
-def _parse_retry(text: str, out: _Collector) -> RetryPolicy:
+def _parse_whole(
+    input_name: str, text: str, unit: str, low: int, high: int, out: _Collector
+) -> int | None:
+    """A whole number in ``low``..``high``; None when empty or wrong (a problem is noted)."""
     text = text.strip()
     if not text:
-        return RetryPolicy()
-    if not (text.isdecimal() and text.isascii()) or len(text) > 4 or int(text) > 3600:
-        out.problem(
-            "retry-wait-limit", f"{quoted(text)} is not a whole number of seconds (0-3600)."
-        )
-        return RetryPolicy()
-    return RetryPolicy(max_total_wait=float(int(text)))
+        return None
+    if not (text.isdecimal() and text.isascii()) or len(text) > 9:
+        out.problem(input_name, f"{quoted(text)} is not a whole number of {unit}.")
+        return None
+    number = int(text)
+    if number > high:
+        out.problem(input_name, f"{number} is more than {high} ({unit}, {low}-{high}).")
+    elif number < low:
+        out.problem(input_name, f"{number} is less than {low} ({unit}, {low}-{high}).")
+    else:
+        return number
+    return None
+
+
+def _parse_retry(text: str, out: _Collector) -> RetryPolicy:
+    seconds = _parse_whole("retry-wait-limit", text, "seconds", 0, 3600, out)
+    return RetryPolicy() if seconds is None else RetryPolicy(max_total_wait=float(seconds))

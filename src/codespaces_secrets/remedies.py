@@ -12,14 +12,9 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .apiroot import is_github_host
+from .config import Store
 
 REQUIRED_SCOPE = "admin:org"
-AUTH_HELP = (
-    "Use a classic personal access token with the admin:org scope, or a fine-grained token "
-    'with the organization permission "Codespaces secrets: write" (and repository '
-    '"Metadata: read" to look up repository names), owned by an organization owner. '
-    "The workflow's own GITHUB_TOKEN cannot manage organization secrets."
-)
 CHECK_API_URL = (
     "Check that api-url is the REST API root itself, e.g. https://api.github.com, and that no "
     "proxy or load balancer in between redirects or alters requests."
@@ -28,29 +23,63 @@ PROXY_AUTH = (
     "The proxy asks for credentials: put them in HTTPS_PROXY (http://user:password@host:port) "
     "or add the API host to NO_PROXY."
 )
+# What each store asks of a token, as GitHub documents it: the fine-grained organization
+# permission (its name in the token settings) and the GitHub App permission. GitHub
+# documents no App permission for the Copilot agents store; its answers' header
+# X-Accepted-GitHub-Permissions names what it wants.
+STORE_PERMISSIONS: dict[Store, tuple[str, str]] = {
+    Store.CODESPACES: ("Organization codespaces secrets", "organization_codespaces_secrets"),
+    Store.DEPENDABOT: ("Organization dependabot secrets", "dependabot_secrets"),
+    Store.ACTIONS: ("Secrets", "secrets"),
+    Store.AGENTS: ("", ""),
+}
 ORG_NOT_FOUND = (
     "GitHub answers 404 when the organization does not exist, when its plan has no "
-    "Codespaces organization secrets (they need Team or Enterprise), or when the token's "
-    "owner is not an owner of the organization (GitHub hides the organization then). "
-    "Check the org input, the plan, and that the token belongs to an organization owner."
+    "{label} organization secrets{plan}, when the token's owner is not an owner of the "
+    "organization, or when a fine-grained or App token lacks the store's permission "
+    "(GitHub hides what a token may not see). Check the org input, the plan, and the token."
 )
 
 
+def auth_help(store: Store) -> str:
+    """Which tokens work for ``store``."""
+    fine, app = STORE_PERMISSIONS[store]
+    fine_text = (
+        f'the organization permission "{fine}: write"'
+        if fine
+        else (f"the {store.label} secrets organization permission")
+    )
+    app_text = f' (GitHub App: "{app}")' if app else ""
+    return (
+        "Use a classic personal access token with the admin:org scope, or a fine-grained "
+        f'token with {fine_text}{app_text} (and "Metadata: read" to look up repository '
+        "names), owned by an organization owner. The workflow's own GITHUB_TOKEN cannot "
+        "manage organization secrets."
+    )
+
+
 def remedy_for(
-    status: int, headers: Mapping[str, str], github_message: str, *, api_host: str = ""
+    status: int,
+    headers: Mapping[str, str],
+    github_message: str,
+    store: Store = Store.CODESPACES,
+    *,
+    api_host: str = "",
 ) -> str:
     """The advice for an HTTP failure, from its status, headers and GitHub's message.
 
     ``api_host``: the API's own host, the only one besides GitHub's whose URLs are shown.
     """
+    wanted = _accepted_permissions(headers)
     if status == 401:
-        return f"The token is invalid, expired or revoked. {AUTH_HELP}"
+        return f"The token is invalid, expired or revoked. {auth_help(store)}"
     if status == 403:
-        return _forbidden(headers, github_message, api_host)
+        return _forbidden(headers, github_message, store, api_host) + wanted
     if status == 407:
         return PROXY_AUTH
     if status == 404:
-        return ORG_NOT_FOUND
+        plan = " (they need Team or Enterprise)" if store is Store.CODESPACES else ""
+        return ORG_NOT_FOUND.format(label=store.label, plan=plan) + wanted
     if status == 409:
         return (
             "The secret's current state conflicts with the request (a repository list can "
@@ -63,7 +92,15 @@ def remedy_for(
     return "Re-run the job; if it keeps failing, check https://www.githubstatus.com."
 
 
-def _forbidden(headers: Mapping[str, str], github_message: str, api_host: str) -> str:
+def _accepted_permissions(headers: Mapping[str, str]) -> str:
+    """GitHub's own word on the fine-grained permission an endpoint needs, when it sends it."""
+    accepted = headers.get("x-accepted-github-permissions", "").strip()
+    if not accepted or not re.fullmatch(r"[a-z_]+=[a-z]+(?:[,;] ?[a-z_]+=[a-z]+)*", accepted):
+        return ""
+    return f" GitHub says this endpoint needs the permission {accepted}."
+
+
+def _forbidden(headers: Mapping[str, str], github_message: str, store: Store, api_host: str) -> str:
     sso = headers.get("x-github-sso", "")
     if sso or "SAML" in github_message:
         match = re.search(r"url=(\S+)", sso)
@@ -80,8 +117,10 @@ def _forbidden(headers: Mapping[str, str], github_message: str, api_host: str) -
         if not needed & held:
             has = ", ".join(sorted(held)) or "no scopes"
             wanted = " or ".join(sorted(needed))
-            return f"This operation needs the {wanted} scope; the token has {has}. {AUTH_HELP}"
-    return f"The token is not allowed to do this. {AUTH_HELP}"
+            return (
+                f"This operation needs the {wanted} scope; the token has {has}. {auth_help(store)}"
+            )
+    return f"The token is not allowed to do this. {auth_help(store)}"
 
 
 def _scopes(text: str) -> set[str]:

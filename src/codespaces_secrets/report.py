@@ -26,7 +26,7 @@ from actions_toolkit.file_command import prepare_key_value_message
 from .errors import InputProblem
 from .results import RunResult, SecretResult, Status
 
-SUMMARY_TITLE = "### Codespaces organization secrets"
+SUMMARY_TITLE = "### Organization secrets"
 # Lines shorter than this are not masked on their own (a whole value always is): masking
 # a lone brace or quote of a JSON or dotenv block would blank it out of every log line.
 MIN_MASKED_LINE = 4

@@ -10,6 +10,7 @@ tested without a server; ``transport`` applies it to real attempts.
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -140,26 +141,47 @@ def _s(seconds: float) -> str:
     return f"{seconds:.0f}s" if round(seconds, 1) >= 10 else f"{seconds:.1f}s"
 
 
+# GitHub's secondary limits on content-creating requests, per user or token:
+# https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
+WRITE_WINDOWS: tuple[tuple[float, int], ...] = ((60.0, 80), (3600.0, 500))
+
+
 @dataclass
 class WritePacer:
-    """Spaces out content-creating requests as GitHub asks.
+    """Spaces out one token's content-creating requests as GitHub asks.
 
     The first ``burst`` writes go back to back; later ones start at least ``interval``
-    seconds apart, so a run stays below GitHub's 80 content-creating requests a minute.
+    seconds apart (GitHub's best practice for many writes). On top of that, never more
+    than 80 writes in any 60 seconds nor 500 in any hour (``windows``): a write waits
+    until the oldest write in a full window has left it. Every write counts: PUT, DELETE,
+    and repository-list changes alike.
     """
 
     burst: int = 20
     interval: float = 1.0
-    writes: int = 0
-    last: float = field(default=float("-inf"))
+    windows: tuple[tuple[float, int], ...] = WRITE_WINDOWS
+    sent: deque[float] = field(default_factory=deque)  # start times of recent writes
 
     def wait_before_write(self, now: float) -> float:
-        """Seconds to wait before the next write (and count it)."""
-        self.writes += 1
-        if self.writes <= self.burst:
-            return 0.0
-        return max(0.0, self.last + self.interval - now)
+        """Seconds to wait before the next write starts (the write is then counted)."""
+        start = now
+        if len(self.sent) >= self.burst and self.sent:
+            start = max(start, self.sent[-1] + self.interval)
+        for window, most in self.windows:
+            if len(self.sent) >= most:
+                # The write `most` places back must have left the window first.
+                start = max(start, self.sent[-most] + window)
+        self.sent.append(start)
+        longest = max((most for _, most in self.windows), default=self.burst)
+        while len(self.sent) > max(longest, self.burst):
+            self.sent.popleft()
+        return start - now
 
-    def written(self, now: float) -> None:
-        """Record when a write was sent."""
-        self.last = now
+
+def minimum_write_time(writes: int, pacer: WritePacer | None = None) -> float:
+    """The least time ``writes`` writes need under the pacing (requests taking no time)."""
+    pacer = pacer or WritePacer()
+    now = 0.0
+    for _ in range(writes):
+        now += pacer.wait_before_write(now)
+    return now

@@ -23,7 +23,7 @@ from . import __version__
 from .answers import bad_answer
 from .apiroot import host_of, is_github_host, is_loopback, within_api
 from .clock import Clock
-from .config import Access
+from .config import Access, Store
 from .deadline import DeadlineAdapter
 from .errors import ApiError, KeyRejectedError, RetriesExhaustedError
 from .events import Events
@@ -94,8 +94,12 @@ class Transport:
         json: Mapping[str, Any] | None = None,
         params: Mapping[str, str | int] | None = None,
         expect: tuple[int, ...] = (200,),
+        store: Store | None = None,
     ) -> Answer:
-        """Send one request, retrying transient faults; raise ``ApiError`` on any other answer."""
+        """Send one request, retrying transient faults; raise ``ApiError`` on any other answer.
+
+        ``store``: the secret store addressed, so a refusal names that store's permission.
+        """
         url = path if path.startswith(("http://", "https://")) else f"{self.api_url}{path}"
         if not within_api(url, self.api_url):
             raise bad_answer(operation, "it points to a URL outside the API root")
@@ -124,16 +128,19 @@ class Transport:
                     continue
                 fault = answer.fault()
                 if not fault.transient:
-                    raise self._api_error(answer, fault, operation)
-            finally:
-                if write:
-                    self.pacer.written(self.clock.monotonic())
+                    raise self._api_error(answer, fault, operation, store)
             failures += 1
             self.retrier.charge(self.clock.monotonic() - started)
             self._wait_or_give_up(fault, failures, method, path, operation)
 
     def paginate(
-        self, path: str, key: str, *, operation: str, max_pages: int
+        self,
+        path: str,
+        key: str,
+        *,
+        operation: str,
+        max_pages: int,
+        store: Store | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Yield the items of a paged list, following GitHub's ``Link: rel="next"``.
 
@@ -152,7 +159,7 @@ class Transport:
                 raise bad_answer(
                     operation, f"its pages go on past {max_pages}, beyond GitHub's own limits"
                 )
-            answer = self.request("GET", url, operation=operation, params=params)
+            answer = self.request("GET", url, operation=operation, params=params, store=store)
             if answer.url in fetched:
                 raise bad_answer(operation, "its next-page link leads back to a page already read")
             fetched.add(answer.url)
@@ -266,7 +273,9 @@ class Transport:
             )
         return f"{cause} {stopped}"
 
-    def _api_error(self, answer: Answer, fault: Fault, operation: str) -> ApiError:
+    def _api_error(
+        self, answer: Answer, fault: Fault, operation: str, store: Store | None
+    ) -> ApiError:
         message = _inert(self.redactor.scrub(fault.github_message))
         cls = KeyRejectedError if answer.status == 422 and "key_id" in message else ApiError
         quoted = f' GitHub says: "{message.rstrip(".")}".' if message else ""
@@ -275,7 +284,9 @@ class Transport:
         )
         return cls(
             f"Could not {operation}: HTTP {answer.status}.{quoted}",
-            remedy=remedy_for(answer.status, headers, message, api_host=self.host),
+            remedy=remedy_for(
+                answer.status, headers, message, store or Store.CODESPACES, api_host=self.host
+            ),
             status=answer.status,
         )
 
