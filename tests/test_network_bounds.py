@@ -8,8 +8,10 @@ never completes, a deflate body, counting connections), to a ``testkit.wire`` se
 from __future__ import annotations
 
 import socket
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -28,7 +30,7 @@ from github_emulator.hostile import (
     Redirect,
     Stall,
 )
-from testkit import FakeTime, Recorder, connect_with, wire
+from testkit import FakeTime, Recorder, connect_with, run_measured, runner_env, wire
 from testkit.wire import WireServer
 
 from conftest import RunAction
@@ -188,6 +190,17 @@ def test_a_gzip_bomb_is_cut_at_the_inflated_cap(emulator: Emulator) -> None:
     emulator.misbehave("GET", KEY, GzipBomb(inflated_bytes=256 * MIB))
     with pytest.raises(ApiError, match="larger than 4 MiB"):
         client(emulator.url, deadline=10).request("GET", KEY, operation="fetch")
+
+
+def test_a_child_run_under_a_gigabyte_bomb_stays_small(emulator: Emulator, tmp_path: Path) -> None:
+    """The README's memory figure: the entrypoint's own peak RSS, not this process's."""
+    emulator.misbehave("GET", "/orgs/*/codespaces/secrets/public-key", GzipBomb(1 << 30))
+    inputs = {"token": ADMIN_TOKEN, "org": "octo-org", "name": "A", "value": "v"}
+    env = runner_env(tmp_path, {**inputs, "api-url": emulator.url}, {})
+    measured = run_measured(env, [sys.executable, "-m", "testkit.launch", "--deadline", "10"])
+    assert measured.run.exit_code == 1
+    assert "larger than 4 MiB" in measured.run.commands("error")[0]
+    assert measured.max_rss_mib < 80  # about 40 MiB measured; a full inflate would be 1 GiB
 
 
 def test_a_deflate_bomb_is_cut_at_the_inflated_cap(server: WireServer) -> None:
