@@ -22,8 +22,9 @@ from codespaces_secrets import answers
 from codespaces_secrets.action import main, runner_from
 from codespaces_secrets.apiroot import check_api_root
 from codespaces_secrets.clock import SYSTEM_CLOCK
-from codespaces_secrets.config import Access, RetryPolicy
+from codespaces_secrets.config import Access, RetryPolicy, Store
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
+from codespaces_secrets.github import GitHub
 from codespaces_secrets.remedies import remedy_for
 from codespaces_secrets.report import Runner, inert_line
 from codespaces_secrets.retry import Fault, Retrier
@@ -145,9 +146,6 @@ def test_an_unknown_visibility_fails_its_org_only(
 def test_a_body_that_is_not_json_is_a_clear_error(server: WireServer, raw: bytes) -> None:
     server.attack = wire.answer(200, raw, {"Content-Type": "text/html"})
     transport = Transport(Access(server.url, "tok"), clock=SYSTEM_CLOCK, events=Recorder())
-    from codespaces_secrets.config import Store  # noqa: PLC0415
-    from codespaces_secrets.github import GitHub  # noqa: PLC0415 - as the core does
-
     with pytest.raises(ApiError, match="it is not JSON"):
         GitHub(transport).public_key("octo-org", Store.CODESPACES)
 
@@ -318,7 +316,7 @@ def test_the_environments_proxy_is_used_for_other_hosts(
     assert server.requests[0].method == "CONNECT"
     assert server.requests[0].path == "api.github.com:443"
     assert "authorization" not in server.requests[0].headers  # the token is not for it
-    assert "407" in remedy_for(407, {}, "") or "proxy" in remedy_for(407, {}, "")
+    assert "HTTPS_PROXY" in remedy_for(407, {}, "")  # a plain-http proxy's 407 answer
 
 
 @pytest.mark.parametrize(
