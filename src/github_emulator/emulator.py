@@ -1,8 +1,10 @@
-"""The Emulator: a local GitHub REST API for Codespaces org secrets, driven from Python.
+"""The Emulator: a local GitHub REST API for organization secrets, driven from Python.
 
 Start it (`with Emulator() as emu:`), point a client at `emu.url`, then look at what arrived
 (`emu.requests`, `emu.secret(...)` with the decrypted value) or make GitHub misbehave
-(`inject`, `misbehave`, `latency`, rate limits, `rotate_key`).
+(`inject`, `misbehave`, `latency`, rate limits, `rotate_key`). It serves the four secret
+stores (`STORE_NAMES`); every method that reads or writes secrets takes `store=`, which
+defaults to Codespaces.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .model import RecordedRequest, StoredSecret
 from .pipeline import Pipeline
 from .seed import seed as apply_seed
 from .server import HttpServer
+from .stores import DEFAULT_STORE
 from .tls import TlsFiles
 
 
@@ -30,7 +33,7 @@ def _normalize_prefix(prefix: str) -> str:
 
 
 class Emulator:
-    """A real HTTP(S) server on loopback with a real Curve25519 key pair per org."""
+    """A real HTTP(S) server on loopback with a real Curve25519 key pair per org and store."""
 
     def __init__(
         self,
@@ -122,7 +125,7 @@ class Emulator:
     def add_org(
         self, login: str, *, plan: str = "team", repos: Sequence[str] = (), saml: bool = False
     ) -> None:
-        """Create an org ("free" plan: every Codespaces endpoint answers 404)."""
+        """Create an org ("free" plan: its Codespaces store answers 404, the others work)."""
         self._backend.state.add_org(login, plan=plan, repos=repos, saml=saml)
 
     def add_repo(self, owner: str, name: str, *, private: bool = True) -> int:
@@ -141,14 +144,20 @@ class Emulator:
         owner_of: Sequence[str] | None = None,
         sso_authorized: bool = False,
         fine_grained: bool = False,
+        stores: Sequence[str] | None = None,
     ) -> None:
-        """Register a token; `owner_of` None makes its user an owner of every org."""
+        """Register a token; `owner_of` None makes its user an owner of every org.
+
+        `stores` lists the stores a fine-grained token has the permission of (None: only
+        "codespaces"); a store outside it answers 403 with X-Accepted-GitHub-Permissions.
+        """
         self._backend.state.add_token(
             token,
             scopes=scopes,
             owner_of=owner_of,
             sso_authorized=sso_authorized,
             fine_grained=fine_grained,
+            stores=stores,
         )
 
     def set_secret(
@@ -157,25 +166,29 @@ class Emulator:
         name: str,
         value: str,
         *,
+        store: str = DEFAULT_STORE,
         visibility: str = "private",
         repository_ids: Sequence[int] = (),
     ) -> None:
-        """Store a secret directly, as if it had been written before."""
+        """Store a secret in one store directly, as if it had been written before."""
         self._backend.state.set_secret(
-            org, name, value, visibility=visibility, repository_ids=repository_ids
+            org, name, value, store=store, visibility=visibility, repository_ids=repository_ids
         )
 
-    def secret(self, org: str, name: str) -> StoredSecret | None:
-        """One stored secret (value decrypted), or None."""
-        return self._backend.state.secret(org, name)
+    def secret(self, org: str, name: str, store: str = DEFAULT_STORE) -> StoredSecret | None:
+        """One stored secret of one store (value decrypted), or None."""
+        return self._backend.state.secret(org, name, store)
 
-    def secrets(self, org: str) -> list[StoredSecret]:
-        """The org's stored secrets, sorted by name."""
-        return self._backend.state.secrets(org)
+    def secrets(self, org: str, store: str = DEFAULT_STORE) -> list[StoredSecret]:
+        """One store's secrets in the org, sorted by name."""
+        return self._backend.state.secrets(org, store)
 
-    def rotate_key(self, org: str) -> str:
-        """Give the org a new key pair and return its key_id; the old one is refused."""
-        return self._backend.state.rotate_key(org)
+    def rotate_key(self, org: str, store: str = DEFAULT_STORE) -> str:
+        """Give one store of the org a new key pair; returns its key_id, the old one is refused.
+
+        The org's other stores keep their keys.
+        """
+        return self._backend.state.rotate_key(org, store)
 
     # -- observation and faults -----------------------------------------------------------
 
