@@ -15,7 +15,8 @@ test drives it through the Python API:
                                          (?store=dependabot: that store; default codespaces)
 - POST /_emulator/rotate-key/{org}       {store?}; answers {"key_id": new id}
 - POST /_emulator/primary-limit          {remaining, limit?, reset_in?}
-- POST /_emulator/secondary-limit        {writes_per_minute (null: off), retry_after?}
+- POST /_emulator/secondary-limit        {writes_per_minute (null: off), retry_after?,
+                                          writes_per_hour? (null: no hourly window)}
 """
 
 from __future__ import annotations

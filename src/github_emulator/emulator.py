@@ -14,6 +14,7 @@ from types import TracebackType
 
 from .admin import ADMIN_ROOT, handle_admin
 from .backend import Backend
+from .clock import TimeSource
 from .faults import make_fault
 from .hostile import Misbehaviour
 from .hosts import may_listen_on
@@ -43,11 +44,14 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         allow_private_host: bool = False,
+        clock: TimeSource | None = None,
     ) -> None:
         """Prepare (and seed) the data; nothing listens until `start`.
 
         `allow_private_host` lets a CI job bind Docker's bridge gateway (a private address
         of the runner itself), which is how a container action reaches the host there.
+        `clock` (seconds, e.g. a fake clock's `monotonic`) times the rate limits and the
+        request log, so a client on the same simulated clock never really waits.
         """
         if not may_listen_on(host, allow_private_host=allow_private_host):
             raise ValueError(f"refusing to listen on {host!r}: only loopback hosts are allowed")
@@ -55,7 +59,7 @@ class Emulator:
         self._prefix = _normalize_prefix(prefix)
         self._host = host
         self._port = port
-        self._backend = Backend.create()
+        self._backend = Backend.create(clock)
         self._pipeline = Pipeline(self._backend, self._prefix)
         self._server: HttpServer | None = None
         self._tls_files: TlsFiles | None = None
@@ -247,7 +251,16 @@ class Emulator:
         self._backend.limits.set_primary(remaining, limit, reset_in)
 
     def set_secondary_limit(
-        self, writes_per_minute: int | None = 80, retry_after: int = 60
+        self,
+        writes_per_minute: int | None = 80,
+        retry_after: int = 60,
+        *,
+        writes_per_hour: int | None = 500,
     ) -> None:
-        """Refuse PUT/DELETE beyond `writes_per_minute` in 60 s; None turns it off."""
-        self._backend.limits.set_secondary(writes_per_minute, retry_after)
+        """Refuse a token's writes over GitHub's secondary limits with 403 and `retry-after`.
+
+        More than `writes_per_minute` in any 60 s (then blocked `retry_after` s) or
+        `writes_per_hour` in any 3600 s (blocked until the hour has room) are refused.
+        `writes_per_minute` None turns the limit off; `writes_per_hour` None drops the hour.
+        """
+        self._backend.limits.set_secondary(writes_per_minute, retry_after, writes_per_hour)

@@ -41,7 +41,10 @@ class StoredSecret:
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One API request as it arrived, with the status it got (None: the connection was dropped)."""
+    """One API request as it arrived, with the status it got (None: the connection was dropped).
+
+    `time` is the arrival on the emulator's clock (`time.monotonic` unless one was given).
+    """
 
     method: str
     path: str

@@ -73,7 +73,7 @@ class Pipeline:
 
     def handle(self, raw: RawRequest) -> ApiResponse:
         """Answer, wait the configured latency, record, and hand back for sending."""
-        arrival = time.monotonic()
+        arrival = self._backend.clock.now()
         split = urlsplit(raw.target)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         token_value = bearer_token(raw.headers)
