@@ -19,3 +19,4 @@ bench-setup:
 
 bench: $(STAMP) bench-setup
 	$(PY) scripts/bench/bench.py $(BENCH_ARGS)
+	$(PY) scripts/bench/scale.py
