@@ -1,8 +1,9 @@
 """GitHub's write limits in the emulator, on a simulated clock, over real HTTP.
 
 The emulator runs on a `FakeTime` clock: nothing waits for real, so an hour of paced writes
-takes a moment, while every request still crosses a socket. Last, the real action drives a
-thousand writes through the emulator on the same clock with the limits on: none is refused.
+takes a moment, while every request still crosses a socket. Last, the real action drives
+2,000 writes (three simulated hours) through the emulator on the same clock with the limits
+on: none is refused.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from codespaces_secrets.retry import minimum_write_time
+from codespaces_secrets.retry import WritePacer, minimum_write_time
 from github_emulator import ADMIN_TOKEN, LABS_TOKEN, Emulator
 from github_emulator.openapi import OpenApiSpec
-from testkit import FakeTime, run_in_process, runner_env
+from testkit import FakeTime, connect_with, run_in_process, runner_env
 from testkit.apiclient import ApiClient, plain_session, secrets_path
 
 SECRETS = secrets_path()
@@ -132,7 +133,7 @@ def test_the_request_log_and_the_primary_reset_follow_the_clock(
     assert client.get(SECRETS).status_code == 200
 
 
-def test_the_action_writes_a_thousand_secrets_on_a_simulated_clock_without_a_refusal(
+def test_the_action_writes_two_thousand_secrets_on_a_simulated_clock_without_a_refusal(
     tmp_path: Path,
 ) -> None:
     fake = FakeTime()
@@ -140,21 +141,45 @@ def test_the_action_writes_a_thousand_secrets_on_a_simulated_clock_without_a_ref
     with Emulator(clock=fake.monotonic) as emu:
         emu.set_secondary_limit()
         inputs = {
-            "token": ADMIN_TOKEN,
-            "org": "octo-org",
+            "token": ADMIN_TOKEN,  # one token for both orgs: one pace, 2,000 writes
+            "org": "octo-org, octo-labs",
             "apps": "actions",  # up to 1,000 secrets per org
             "secrets": json.dumps(values),
-            "run-time-limit": "120",
+            "run-time-limit": "360",
             "api-url": emu.url,
         }
         run = run_in_process(runner_env(tmp_path, inputs, {}), clock=fake.clock)
         assert run.exit_code == 0, run.log[-2000:]
         writes = [r for r in emu.requests if r.method == "PUT"]
-        assert len(writes) == 1000
+        assert len(writes) == 2000
         assert [r for r in emu.requests if r.status == 403] == []
-        stored = emu.secrets("octo-org", "actions")
-        assert len(stored) == 1000
-        assert stored[-1].value == "value 999"
+        for org in ("octo-org", "octo-labs"):
+            stored = emu.secrets(org, "actions")
+            assert len(stored) == 1000
+            assert stored[-1].value == "value 999"
         # Pacing, not the emulator, set the pace: at the floor GitHub's limits impose.
         span = writes[-1].time - writes[0].time
-        assert minimum_write_time(1000) <= span <= minimum_write_time(1000) + 60
+        assert minimum_write_time(2000) <= span <= minimum_write_time(2000) + 60
+
+
+def test_a_client_paced_for_the_minute_only_is_caught_by_the_hour(tmp_path: Path) -> None:
+    # The negative control of the test above: without the hourly window in its pacing, the
+    # same kind of run meets the emulator's 403 at the 501st write.
+    fake = FakeTime()
+    minute_only = connect_with(pacer=lambda: WritePacer(windows=((60.0, 80),)))
+    values = {f"S{n:03}": "v" for n in range(600)}
+    with Emulator(clock=fake.monotonic) as emu:
+        emu.set_secondary_limit()
+        inputs = {
+            "token": ADMIN_TOKEN,
+            "org": "octo-org",
+            "apps": "actions",
+            "secrets": json.dumps(values),
+            "run-time-limit": "360",
+            "api-url": emu.url,
+        }
+        run_in_process(runner_env(tmp_path, inputs, {}), connect=minute_only, clock=fake.clock)
+        refused = [r for r in emu.requests if r.status == 403]
+        assert refused
+        admitted = [r for r in emu.requests if r.method == "PUT" and r.status in (201, 204)]
+        assert len([r for r in admitted if r.time < refused[0].time]) == 500
