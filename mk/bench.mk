@@ -36,3 +36,4 @@ $(BENCH_JS_STAMP): $(BENCH_JS)/package.json $(BENCH_JS)/package-lock.json
 
 bench: $(STAMP) bench-setup ## the action against the floor, Octokit and gh on the emulator (--strict: fail on a MISS)
 	$(PY) scripts/bench/bench.py $(BENCH_ARGS)
+	$(PY) scripts/bench/scale.py
