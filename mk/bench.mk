@@ -4,8 +4,10 @@
 # the action, the floor (scripts/bench/floor.py), the JavaScript way (scripts/bench/js)
 # and `gh secret set --app codespaces` side by side on the bundled emulator over HTTPS.
 # One table and a PASS/MISS line per target on stdout; every figure in build/bench.json.
-# A MISS is reported, not fatal: `--strict` makes it exit non-zero. About two minutes on
-# 2 cores.
+# A MISS is reported, not fatal: `--strict` makes it exit non-zero. Then the scale curve
+# (scripts/bench/scale.py): 1, 10 and 50 orgs x 20 secrets, one token and one per org, on a
+# simulated clock with the emulator's write limits on; figures in build/bench-scale.json.
+# About two minutes on 2 cores.
 #   make bench BENCH_ARGS="--rounds 15"     more rounds (see scripts/bench/bench.py --help)
 #   make bench BENCH_ARGS="--strict"        fail (bench.py exits 3) when a target is missed
 .PHONY: bench bench-setup
@@ -36,3 +38,4 @@ $(BENCH_JS_STAMP): $(BENCH_JS)/package.json $(BENCH_JS)/package-lock.json
 
 bench: $(STAMP) bench-setup ## the action against the floor, Octokit and gh on the emulator (--strict: fail on a MISS)
 	$(PY) scripts/bench/bench.py $(BENCH_ARGS)
+	$(PY) scripts/bench/scale.py

@@ -13,6 +13,7 @@ import hashlib
 import json
 import secrets
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from github_emulator import ADMIN_TOKEN, Emulator
@@ -36,13 +37,13 @@ def show(title: str, run: ActionRun) -> None:
         print(f"    {line}")
 
 
-def confirm(emu: Emulator, org: str, name: str, sent: str) -> bool:
-    stored = emu.secret(org, name)
+def confirm(emu: Emulator, org: str, name: str, sent: str, store: str = "codespaces") -> bool:
+    stored = emu.secret(org, name, store=store)
     ok = stored is not None and stored.value == sent
     digest = hashlib.sha256(sent.encode()).hexdigest()[:12]
     mark = f"{GREEN}✔{RESET}" if ok else f"{RED}✘{RESET}"
     print(
-        f"  {mark} emulator decrypted {org}/{name}: "
+        f"  {mark} emulator decrypted {org}/{name} ({store}): "
         f"{'exactly the value sent' if ok else 'NOT the value sent'} "
         f"({len(sent.encode())} bytes, sha256 {digest}…)"
     )
@@ -113,31 +114,54 @@ def main() -> int:
             for name in ("NPM_TOKEN", "SENTRY_DSN"):
                 results.append(confirm(emu, org, name, pipeline[name]))
 
-        # The source drops SENTRY_DSN and renames NPM_TOKEN: prune makes the orgs follow.
-        for org in ("octo-org", "octo-labs"):
-            emu.set_secret(org, "NPM_LEGACY", "left over from an old pipeline")
-        source = {"NPM_TOKEN": pipeline["NPM_TOKEN"], "NPM_AUTH": "npm_" + secrets.token_hex(18)}
-        sync = {
-            "org": "octo-org\nocto-labs",
-            "secrets": json.dumps(source),
-            "include": "NPM_*\nSENTRY_*",
-            "prune": "true",
-        }
-        before = [s.name for s in emu.secrets("octo-org")]
-        step("5a. Sync with prune, dry run first", **sync, **{"dry-run": "true"})
-        unchanged = [s.name for s in emu.secrets("octo-org")] == before
-        print(f"  {'✔' if unchanged else '✘'} dry run changed nothing")
-        results.append(unchanged)
-        step("5b. Sync with prune, for real", **sync)
-        for org in ("octo-org", "octo-labs"):
-            left = sorted(s.name for s in emu.secrets(org) if s.name.startswith(("NPM", "SENTRY")))
-            synced = left == ["NPM_AUTH", "NPM_TOKEN"]
-            print(f"  {'✔' if synced else '✘'} {org} now holds {', '.join(left)}")
-            results.append(synced)
+        sync_step(emu, step, results, pipeline["NPM_TOKEN"])
+        stores_step(emu, step, results)
         print(f"\n{BOLD}Emulator saw {len(emu.requests)} requests.{RESET}")
     ok = all(results)
     print(f"{GREEN if ok else RED}{BOLD}demo {'passed' if ok else 'FAILED'}{RESET}")
     return 0 if ok else 1
+
+
+Step = Callable[..., ActionRun]
+
+
+def sync_step(emu: Emulator, step: Step, results: list[bool], npm_token: str) -> None:
+    """A sync with prune: the source dropped SENTRY_DSN and gained NPM_AUTH."""
+    for org in ("octo-org", "octo-labs"):
+        emu.set_secret(org, "NPM_LEGACY", "left over from an old pipeline")
+    source = {"NPM_TOKEN": npm_token, "NPM_AUTH": "npm_" + secrets.token_hex(18)}
+    sync = {
+        "org": "octo-org\nocto-labs",
+        "secrets": json.dumps(source),
+        "include": "NPM_*\nSENTRY_*",
+        "prune": "true",
+    }
+    before = [s.name for s in emu.secrets("octo-org")]
+    step("5a. Sync with prune, dry run first", **sync, **{"dry-run": "true"})
+    unchanged = [s.name for s in emu.secrets("octo-org")] == before
+    print(f"  {'✔' if unchanged else '✘'} dry run changed nothing")
+    results.append(unchanged)
+    step("5b. Sync with prune, for real", **sync)
+    for org in ("octo-org", "octo-labs"):
+        left = sorted(s.name for s in emu.secrets(org) if s.name.startswith(("NPM", "SENTRY")))
+        synced = left == ["NPM_AUTH", "NPM_TOKEN"]
+        print(f"  {'✔' if synced else '✘'} {org} now holds {', '.join(left)}")
+        results.append(synced)
+
+
+def stores_step(emu: Emulator, step: Step, results: list[bool]) -> None:
+    """One value into three stores of two orgs, each sealed with its store's own key."""
+    registry = "reg_" + secrets.token_hex(20)
+    step(
+        "6. One registry token into Codespaces, Dependabot and Actions of two orgs",
+        org="octo-org, octo-labs",
+        apps="codespaces, dependabot, actions",
+        name="REGISTRY_TOKEN",
+        value=registry,
+    )
+    for org in ("octo-org", "octo-labs"):
+        for store in ("codespaces", "dependabot", "actions"):
+            results.append(confirm(emu, org, "REGISTRY_TOKEN", registry, store))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """What the action sends matches GitHub's OpenAPI description, checked independently.
 
 The emulator already refuses invalid bodies with 422; this test checks the record
-against the spec copied into tests/data, so a lenient emulator could not hide a
-misspelled field.
+against the four-store description in tests/data, so a lenient emulator could not hide a
+misspelled field in any store.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from github_emulator.openapi import OpenApiSpec
 
 from conftest import RunAction
 
-SPEC = Path(__file__).parent / "data" / "codespaces-org-secrets.openapi.json"
+SPEC = Path(__file__).parent / "data" / "org-secrets.openapi.json"
+ALL_APPS = "codespaces, dependabot, actions, agents"
 
 
 def test_every_request_is_a_documented_operation_with_a_valid_body(
@@ -34,8 +35,10 @@ def test_every_request_is_a_documented_operation_with_a_valid_body(
         run_action(emulator, org="octo-org, octo-labs", secrets="A=1\nB=2", repositories="web"),
         run_action(emulator, name="C", value="3", visibility="all"),
         run_action(emulator, name="D", value="4", repositories="web, api", dry_run="true"),
+        run_action(emulator, name="E", value="5", repositories="web", apps=ALL_APPS),
+        run_action(emulator, secrets="KEPT=6", apps=ALL_APPS),
     ]
-    assert [run.exit_code for run in runs] == [0, 0, 0, 0]
+    assert [run.exit_code for run in runs] == [0] * len(runs), [run.log for run in runs]
     seen = set()
     for request in emulator.requests:
         template = spec.template_for(request.method, request.path)
@@ -51,7 +54,8 @@ def test_every_request_is_a_documented_operation_with_a_valid_body(
                 "visibility",
                 "selected_repository_ids",
             }
-    assert ("PUT", "/orgs/{org}/codespaces/secrets/{secret_name}") in seen
-    assert ("GET", "/orgs/{org}/codespaces/secrets/{secret_name}/repositories") in seen
+    for store in ("codespaces", "dependabot", "actions", "agents"):
+        assert ("PUT", f"/orgs/{{org}}/{store}/secrets/{{secret_name}}") in seen
+        assert ("GET", f"/orgs/{{org}}/{store}/secrets/{{secret_name}}/repositories") in seen
     assert ("GET", "/orgs/{org}/repos") in seen
     assert ("GET", "/repos/{owner}/{repo}") in seen

@@ -1,8 +1,9 @@
-"""A local GitHub REST API emulator for Codespaces organization secrets.
+"""A local GitHub REST API emulator for organization secrets in all four stores.
 
 A test tool for any client of these endpoints (this project's tests, demo and benchmarks
-among them): a real HTTP(S) server on loopback with a real Curve25519 key pair per
-organization, GitHub's access rules, pagination, rate limits and injectable faults. It
+among them): a real HTTP(S) server on loopback serving the Actions, Copilot agents,
+Codespaces and Dependabot stores, with a real Curve25519 key pair per organization and
+store, GitHub's access rules, pagination, rate limits and injectable faults. It
 imports nothing from the action. Run it alone with `python -m github_emulator`; install
 its dependencies with the `emulator` extra.
 """
@@ -11,6 +12,7 @@ from .emulator import Emulator
 from .model import RecordedRequest, StoredSecret
 from .seed import (
     ADMIN_TOKEN,
+    ALL_STORES_TOKEN,
     FINE_GRAINED_TOKEN,
     LABS_TOKEN,
     NOSCOPE_TOKEN,
@@ -18,15 +20,19 @@ from .seed import (
     SEED_ORGS,
     SSO_TOKEN,
 )
+from .stores import DEFAULT_STORE, STORE_NAMES
 
 __all__ = [
     "ADMIN_TOKEN",
+    "ALL_STORES_TOKEN",
+    "DEFAULT_STORE",
     "FINE_GRAINED_TOKEN",
     "LABS_TOKEN",
     "NOSCOPE_TOKEN",
     "NOT_OWNER_TOKEN",
     "SEED_ORGS",
     "SSO_TOKEN",
+    "STORE_NAMES",
     "Emulator",
     "RecordedRequest",
     "StoredSecret",

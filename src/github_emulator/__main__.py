@@ -29,7 +29,10 @@ _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m github_emulator",
-        description="Serve a seeded local GitHub API for Codespaces org secrets.",
+        description=(
+            "Serve a seeded local GitHub API for organization secrets "
+            "(Actions, Copilot agents, Codespaces, Dependabot)."
+        ),
         epilog="\n".join(seed_lines()),
         # Keep the epilog's line breaks: it is a list.
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -12,9 +12,11 @@ test drives it through the Python API:
 - POST /_emulator/clear-faults           forget pending injections
 - POST /_emulator/latency                {"seconds": x}
 - GET  /_emulator/secrets/{org}          stored secrets, decrypted values included
-- POST /_emulator/rotate-key/{org}       answers {"key_id": new id}
+                                         (?store=dependabot: that store; default codespaces)
+- POST /_emulator/rotate-key/{org}       {store?}; answers {"key_id": new id}
 - POST /_emulator/primary-limit          {remaining, limit?, reset_in?}
-- POST /_emulator/secondary-limit        {writes_per_minute (null: off), retry_after?}
+- POST /_emulator/secondary-limit        {writes_per_minute (null: off), retry_after?,
+                                          writes_per_hour? (null: no hourly window)}
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from .backend import Backend
 from .faults import make_fault
 from .hostile import misbehaviour
 from .messages import JSON_TYPE, ApiResponse, RawRequest
+from .stores import DEFAULT_STORE
 
 ADMIN_ROOT = "/_emulator/"
 
@@ -73,12 +77,19 @@ def _latency(backend: Backend, args: dict[str, Any], _: str) -> ApiResponse:
     return _ok()
 
 
-def _secrets(backend: Backend, _: dict[str, Any], org: str) -> ApiResponse:
-    return _ok([s.to_json() for s in backend.state.secrets(org)])
+def _store(args: dict[str, Any]) -> str:
+    store = args.get("store", DEFAULT_STORE)
+    if not isinstance(store, str):
+        raise TypeError("store must be a string")
+    return store
 
 
-def _rotate_key(backend: Backend, _: dict[str, Any], org: str) -> ApiResponse:
-    return _ok({"key_id": backend.state.rotate_key(org)})
+def _secrets(backend: Backend, args: dict[str, Any], org: str) -> ApiResponse:
+    return _ok([s.to_json() for s in backend.state.secrets(org, _store(args))])
+
+
+def _rotate_key(backend: Backend, args: dict[str, Any], org: str) -> ApiResponse:
+    return _ok({"key_id": backend.state.rotate_key(org, _store(args))})
 
 
 def _primary_limit(backend: Backend, args: dict[str, Any], _: str) -> ApiResponse:
@@ -119,8 +130,12 @@ def _error(status: int, message: str) -> ApiResponse:
 
 
 def handle_admin(backend: Backend, raw: RawRequest) -> ApiResponse:
-    """Answer one control request (no auth, no latency, no faults, not recorded)."""
-    path = raw.target.split("?", 1)[0][len(ADMIN_ROOT) :]
+    """Answer one control request (no auth, no latency, no faults, not recorded).
+
+    Its arguments are the JSON body's members, or without a body the query's parameters.
+    """
+    target, _, query = raw.target.partition("?")
+    path = target[len(ADMIN_ROOT) :]
     name, _, org = path.partition("/")
     action = next(
         (
@@ -133,7 +148,7 @@ def handle_admin(backend: Backend, raw: RawRequest) -> ApiResponse:
     if action is None:
         return _error(404, f"no admin route {raw.method} {ADMIN_ROOT}{path}")
     try:
-        args = json.loads(raw.body) if raw.body.strip() else {}
+        args = json.loads(raw.body) if raw.body.strip() else dict(parse_qsl(query))
         if not isinstance(args, dict):
             raise TypeError("the body must be a JSON object")
         response = action(backend, args, org)

@@ -2,7 +2,9 @@
 
 GitHub hides what a token may not see behind 404 (an org the user does not own), but tells
 a classic token which scope it lacks (403 plus the X-OAuth-Scopes / X-Accepted-OAuth-Scopes
-pair the GitHub CLI reads), and names SAML enforcement with an X-GitHub-SSO header.
+pair the GitHub CLI reads), tells a fine-grained token which permission it lacks (403 plus
+X-Accepted-GitHub-Permissions, which its answers always carry), and names SAML enforcement
+with an X-GitHub-SSO header.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Mapping
 
 from .messages import HttpError, not_found
 from .state import Org, Repo, State, Token
+from .stores import StoreRules
 
 ORG_SECRETS_SCOPE = "admin:org"
 REPO_SCOPE = "repo"
@@ -35,11 +38,14 @@ def bad_credentials() -> HttpError:
     return HttpError(401, "Bad credentials", documentation_url="https://docs.github.com/rest")
 
 
-def scope_headers(token: Token, accepted: str) -> dict[str, str]:
-    """The scope pair GitHub adds to answers for classic tokens (fine-grained ones have none)."""
+def access_headers(token: Token, accepted_scopes: str, accepted_permissions: str) -> dict[str, str]:
+    """The scope pair for a classic token, the fine-grained permission for a fine-grained one.
+
+    GitHub names the permission with its level, e.g. `organization_secrets=write`.
+    """
     if token.fine_grained:
-        return {}
-    return {"x-oauth-scopes": ", ".join(token.scopes), "x-accepted-oauth-scopes": accepted}
+        return {"x-accepted-github-permissions": accepted_permissions}
+    return {"x-oauth-scopes": ", ".join(token.scopes), "x-accepted-oauth-scopes": accepted_scopes}
 
 
 def _require_sso(org: Org, token: Token) -> None:
@@ -48,16 +54,20 @@ def _require_sso(org: Org, token: Token) -> None:
         raise HttpError(403, SAML_MESSAGE, headers={"x-github-sso": f"required; url={sso_url}"})
 
 
-def org_secrets_access(state: State, token: Token, org_login: str) -> Org:
-    """The org whose Codespaces secrets the token may manage, or the error GitHub gives."""
+def org_secrets_access(state: State, token: Token, org_login: str, store: StoreRules) -> Org:
+    """The org whose secrets of `store` the token may manage, or the error GitHub gives."""
     org = state.org(org_login)
     if org is None:
         raise not_found()
-    if not token.fine_grained and ORG_SECRETS_SCOPE not in token.scopes:
+    if token.fine_grained:
+        # The pipeline adds the X-Accepted-GitHub-Permissions header naming what is missing.
+        if not token.may_manage(store):
+            raise HttpError(403, NO_SCOPE_MESSAGE)
+    elif ORG_SECRETS_SCOPE not in token.scopes:
         raise HttpError(403, NO_SCOPE_MESSAGE)
     _require_sso(org, token)
-    # Not an owner, or a plan without Codespaces secrets: GitHub answers as if nothing exists.
-    if not token.owns(org.login) or not org.has_codespaces_secrets:
+    # Not an owner, or a plan without this store: GitHub answers as if nothing exists.
+    if not token.owns(org.login) or not org.offers(store):
         raise not_found()
     return org
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from .clock import EmulatorClock, TimeSource
 from .faults import FaultQueue
 from .limits import RateLimits
 from .openapi import OpenApiSpec
@@ -14,24 +15,27 @@ from .state import State
 
 @dataclass
 class Backend:
-    """State, injected faults, rate limits, request log, the spec and the added latency."""
+    """State, injected faults, rate limits, request log, the spec, the clock and the latency."""
 
     state: State
     spec: OpenApiSpec
     faults: FaultQueue
     limits: RateLimits
     log: RequestLog
+    clock: EmulatorClock
     # Seconds slept before every API answer; a float store is atomic, so no lock is needed.
     latency: float = 0.0
 
     @classmethod
-    def create(cls) -> Backend:
-        """Empty parts sharing one lock."""
+    def create(cls, clock: TimeSource | None = None) -> Backend:
+        """Empty parts sharing one lock, timed by `clock` (None: `time.monotonic`)."""
         lock = threading.RLock()
+        timer = EmulatorClock.create(clock)
         return cls(
             state=State(lock),
             spec=OpenApiSpec.load(),
             faults=FaultQueue(lock),
-            limits=RateLimits(lock),
+            limits=RateLimits(lock, timer),
             log=RequestLog(lock),
+            clock=timer,
         )

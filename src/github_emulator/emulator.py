@@ -1,8 +1,10 @@
-"""The Emulator: a local GitHub REST API for Codespaces org secrets, driven from Python.
+"""The Emulator: a local GitHub REST API for organization secrets, driven from Python.
 
 Start it (`with Emulator() as emu:`), point a client at `emu.url`, then look at what arrived
 (`emu.requests`, `emu.secret(...)` with the decrypted value) or make GitHub misbehave
-(`inject`, `misbehave`, `latency`, rate limits, `rotate_key`).
+(`inject`, `misbehave`, `latency`, rate limits, `rotate_key`). It serves the four secret
+stores (`STORE_NAMES`); every method that reads or writes secrets takes `store=`, which
+defaults to Codespaces.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from types import TracebackType
 
 from .admin import ADMIN_ROOT, handle_admin
 from .backend import Backend
+from .clock import TimeSource
 from .faults import make_fault
 from .hostile import Misbehaviour
 from .hosts import may_listen_on
@@ -20,6 +23,7 @@ from .model import RecordedRequest, StoredSecret
 from .pipeline import Pipeline
 from .seed import seed as apply_seed
 from .server import HttpServer
+from .stores import DEFAULT_STORE
 from .tls import TlsFiles
 
 
@@ -30,7 +34,7 @@ def _normalize_prefix(prefix: str) -> str:
 
 
 class Emulator:
-    """A real HTTP(S) server on loopback with a real Curve25519 key pair per org."""
+    """A real HTTP(S) server on loopback with a real Curve25519 key pair per org and store."""
 
     def __init__(
         self,
@@ -40,11 +44,14 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         allow_private_host: bool = False,
+        clock: TimeSource | None = None,
     ) -> None:
         """Prepare (and seed) the data; nothing listens until `start`.
 
         `allow_private_host` lets a CI job bind Docker's bridge gateway (a private address
         of the runner itself), which is how a container action reaches the host there.
+        `clock` (seconds, e.g. a fake clock's `monotonic`) times the rate limits and the
+        request log, so a client on the same simulated clock never really waits.
         """
         if not may_listen_on(host, allow_private_host=allow_private_host):
             raise ValueError(f"refusing to listen on {host!r}: only loopback hosts are allowed")
@@ -52,7 +59,7 @@ class Emulator:
         self._prefix = _normalize_prefix(prefix)
         self._host = host
         self._port = port
-        self._backend = Backend.create()
+        self._backend = Backend.create(clock)
         self._pipeline = Pipeline(self._backend, self._prefix)
         self._server: HttpServer | None = None
         self._tls_files: TlsFiles | None = None
@@ -122,7 +129,7 @@ class Emulator:
     def add_org(
         self, login: str, *, plan: str = "team", repos: Sequence[str] = (), saml: bool = False
     ) -> None:
-        """Create an org ("free" plan: every Codespaces endpoint answers 404)."""
+        """Create an org ("free" plan: its Codespaces store answers 404, the others work)."""
         self._backend.state.add_org(login, plan=plan, repos=repos, saml=saml)
 
     def add_repo(self, owner: str, name: str, *, private: bool = True) -> int:
@@ -141,14 +148,20 @@ class Emulator:
         owner_of: Sequence[str] | None = None,
         sso_authorized: bool = False,
         fine_grained: bool = False,
+        stores: Sequence[str] | None = None,
     ) -> None:
-        """Register a token; `owner_of` None makes its user an owner of every org."""
+        """Register a token; `owner_of` None makes its user an owner of every org.
+
+        `stores` lists the stores a fine-grained token has the permission of (None: only
+        "codespaces"); a store outside it answers 403 with X-Accepted-GitHub-Permissions.
+        """
         self._backend.state.add_token(
             token,
             scopes=scopes,
             owner_of=owner_of,
             sso_authorized=sso_authorized,
             fine_grained=fine_grained,
+            stores=stores,
         )
 
     def set_secret(
@@ -157,25 +170,29 @@ class Emulator:
         name: str,
         value: str,
         *,
+        store: str = DEFAULT_STORE,
         visibility: str = "private",
         repository_ids: Sequence[int] = (),
     ) -> None:
-        """Store a secret directly, as if it had been written before."""
+        """Store a secret in one store directly, as if it had been written before."""
         self._backend.state.set_secret(
-            org, name, value, visibility=visibility, repository_ids=repository_ids
+            org, name, value, store=store, visibility=visibility, repository_ids=repository_ids
         )
 
-    def secret(self, org: str, name: str) -> StoredSecret | None:
-        """One stored secret (value decrypted), or None."""
-        return self._backend.state.secret(org, name)
+    def secret(self, org: str, name: str, store: str = DEFAULT_STORE) -> StoredSecret | None:
+        """One stored secret of one store (value decrypted), or None."""
+        return self._backend.state.secret(org, name, store)
 
-    def secrets(self, org: str) -> list[StoredSecret]:
-        """The org's stored secrets, sorted by name."""
-        return self._backend.state.secrets(org)
+    def secrets(self, org: str, store: str = DEFAULT_STORE) -> list[StoredSecret]:
+        """One store's secrets in the org, sorted by name."""
+        return self._backend.state.secrets(org, store)
 
-    def rotate_key(self, org: str) -> str:
-        """Give the org a new key pair and return its key_id; the old one is refused."""
-        return self._backend.state.rotate_key(org)
+    def rotate_key(self, org: str, store: str = DEFAULT_STORE) -> str:
+        """Give one store of the org a new key pair; returns its key_id, the old one is refused.
+
+        The org's other stores keep their keys.
+        """
+        return self._backend.state.rotate_key(org, store)
 
     # -- observation and faults -----------------------------------------------------------
 
@@ -234,7 +251,16 @@ class Emulator:
         self._backend.limits.set_primary(remaining, limit, reset_in)
 
     def set_secondary_limit(
-        self, writes_per_minute: int | None = 80, retry_after: int = 60
+        self,
+        writes_per_minute: int | None = 80,
+        retry_after: int = 60,
+        *,
+        writes_per_hour: int | None = 500,
     ) -> None:
-        """Refuse PUT/DELETE beyond `writes_per_minute` in 60 s; None turns it off."""
-        self._backend.limits.set_secondary(writes_per_minute, retry_after)
+        """Refuse a token's writes over GitHub's secondary limits with 403 and `retry-after`.
+
+        More than `writes_per_minute` in any 60 s (then blocked `retry_after` s) or
+        `writes_per_hour` in any 3600 s (blocked until the hour has room) are refused.
+        `writes_per_minute` None turns the limit off; `writes_per_hour` None drops the hour.
+        """
+        self._backend.limits.set_secondary(writes_per_minute, retry_after, writes_per_hour)

@@ -1,4 +1,4 @@
-"""Per-organization Curve25519 key pairs: GitHub seals every org secret to one org key."""
+"""Curve25519 key pairs: GitHub seals each org secret to the key of its org and store."""
 
 from __future__ import annotations
 

@@ -1,9 +1,15 @@
 """Primary and secondary rate limits, shaped like GitHub's so clients can test their waits.
 
 Primary: a per-token request budget with the x-ratelimit-* headers; at zero GitHub answers
-403 with `x-ratelimit-remaining: 0` and the reset time. Secondary: too many content-creating
-requests (PUT/DELETE here) in a minute give 403 with `retry-after`; the block lasts that long,
-then counting starts afresh (so a small retry_after is honest for tests).
+403 with `x-ratelimit-remaining: 0` and the reset time. Secondary: GitHub refuses
+content-creating requests (PUT/DELETE/POST/PATCH here) beyond 80 in a minute or 500 in an
+hour per token with 403 and `retry-after`. Both windows slide: the emulator keeps each
+token's write times and counts those within the last 60 s and the last 3,600 s.
+Over the minute count, the token is blocked for `retry_after` seconds and its minute count
+starts afresh (so a small retry_after is honest for tests); over the hourly count, it is
+blocked until its oldest write in the hour leaves the window, which `retry-after` names.
+Refused writes are not counted. Time comes from the emulator's clock (see `clock`), so a
+simulated clock runs hours of writes in moments.
 See docs.github.com "Rate limits for the REST API".
 """
 
@@ -11,11 +17,10 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from .clock import EmulatorClock
 from .messages import HttpError
 
 RATE_DOCS = (
@@ -31,7 +36,11 @@ SECONDARY_MESSAGE = (
 )
 DEFAULT_LIMIT = 5000
 WINDOW_SECONDS = 60.0
+HOUR_SECONDS = 3600.0
 REFILL_SECONDS = 3600.0
+# GitHub's documented secondary limits on content-creating requests, per token.
+WRITES_PER_MINUTE = 80
+WRITES_PER_HOUR = 500
 
 
 @dataclass(frozen=True)
@@ -45,24 +54,21 @@ class Admission:
 class RateLimits:
     """Budgets per token; all methods are safe from any thread."""
 
-    def __init__(
-        self,
-        lock: threading.RLock,
-        *,
-        wall: Callable[[], float] = time.time,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, lock: threading.RLock, clock: EmulatorClock) -> None:
         """Start with GitHub's usual 5000 an hour and no secondary limit."""
         self._lock = lock
-        self._wall = wall
-        self._monotonic = monotonic
+        self._wall = clock.wall
+        self._now = clock.now
         self._limit = DEFAULT_LIMIT
         self._start_remaining = DEFAULT_LIMIT
-        self._reset_at = wall() + REFILL_SECONDS
+        self._reset_at = clock.wall() + REFILL_SECONDS
         self._used: dict[str, int] = {}
         self._writes_per_minute: int | None = None
+        self._writes_per_hour: int | None = None
         self._retry_after = 60
-        self._writes: dict[str, deque[float]] = {}
+        # Per token: write times in the last minute (cleared by a minute block) and hour.
+        self._minute: dict[str, deque[float]] = {}
+        self._hour: dict[str, deque[float]] = {}
         self._blocked_until: dict[str, float] = {}
 
     def set_primary(
@@ -77,14 +83,31 @@ class RateLimits:
             self._reset_at = self._wall() + reset_in
             self._used.clear()
 
-    def set_secondary(self, writes_per_minute: int | None = 80, retry_after: int = 60) -> None:
-        """Refuse writes beyond `writes_per_minute` for `retry_after` seconds; None turns it off."""
-        if (writes_per_minute is not None and writes_per_minute < 1) or retry_after < 0:
-            raise ValueError("need writes_per_minute >= 1 (or None) and retry_after >= 0")
+    def set_secondary(
+        self,
+        writes_per_minute: int | None = WRITES_PER_MINUTE,
+        retry_after: int = 60,
+        writes_per_hour: int | None = WRITES_PER_HOUR,
+    ) -> None:
+        """Refuse writes beyond `writes_per_minute` in 60 s or `writes_per_hour` in 3600 s.
+
+        `writes_per_minute` None turns the secondary limit off altogether; `writes_per_hour`
+        None leaves out the hourly window. Counting starts afresh.
+        """
+        if (
+            (writes_per_minute is not None and writes_per_minute < 1)
+            or (writes_per_hour is not None and writes_per_hour < 1)
+            or retry_after < 0
+        ):
+            raise ValueError(
+                "need writes_per_minute and writes_per_hour >= 1 (or None) and retry_after >= 0"
+            )
         with self._lock:
             self._writes_per_minute = writes_per_minute
+            self._writes_per_hour = writes_per_hour if writes_per_minute is not None else None
             self._retry_after = retry_after
-            self._writes.clear()
+            self._minute.clear()
+            self._hour.clear()
             self._blocked_until.clear()
 
     def peek(self, key: str) -> dict[str, str]:
@@ -124,18 +147,23 @@ class RateLimits:
         """Seconds the caller must wait, or None after recording an allowed write."""
         if self._writes_per_minute is None:
             return None
-        now = self._monotonic()
+        now = self._now()
         blocked_until = self._blocked_until.get(key, 0.0)
         if now < blocked_until:
             return max(1, math.ceil(blocked_until - now))
-        window = self._writes.setdefault(key, deque())
-        while window and window[0] <= now - WINDOW_SECONDS:
-            window.popleft()
-        if len(window) >= self._writes_per_minute:
+        minute = _recent(self._minute.setdefault(key, deque()), now - WINDOW_SECONDS)
+        hour = _recent(self._hour.setdefault(key, deque()), now - HOUR_SECONDS)
+        if self._writes_per_hour is not None and len(hour) >= self._writes_per_hour:
+            # Room comes back when the oldest write that fills the hour leaves it.
+            wait = max(1, math.ceil(hour[-self._writes_per_hour] + HOUR_SECONDS - now))
+            self._blocked_until[key] = now + wait
+            return wait
+        if len(minute) >= self._writes_per_minute:
             self._blocked_until[key] = now + self._retry_after
-            window.clear()
+            minute.clear()
             return self._retry_after
-        window.append(now)
+        minute.append(now)
+        hour.append(now)
         return None
 
     def _headers(self, remaining: int) -> dict[str, str]:
@@ -147,3 +175,10 @@ class RateLimits:
             "x-ratelimit-reset": str(math.ceil(self._reset_at)),
             "x-ratelimit-resource": "core",
         }
+
+
+def _recent(times: deque[float], since: float) -> deque[float]:
+    """`times` (oldest first) without those at or before `since`; the same deque, trimmed."""
+    while times and times[0] <= since:
+        times.popleft()
+    return times

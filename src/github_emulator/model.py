@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .stores import DEFAULT_STORE
+
 
 @dataclass(frozen=True)
 class StoredSecret:
-    """One Codespaces organization secret as the emulator holds it, value decrypted."""
+    """One organization secret of one store as the emulator holds it, value decrypted."""
 
     name: str
     # Hidden from repr so an assertion failure in a test log never prints the plaintext.
@@ -21,10 +23,12 @@ class StoredSecret:
     key_id: str
     created_at: str
     updated_at: str
+    store: str = DEFAULT_STORE
 
     def to_json(self) -> dict[str, object]:
         """The admin-route form (it includes the value: the emulator is a test tool)."""
         return {
+            "store": self.store,
             "name": self.name,
             "value": self.value,
             "visibility": self.visibility,
@@ -37,7 +41,10 @@ class StoredSecret:
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One API request as it arrived, with the status it got (None: the connection was dropped)."""
+    """One API request as it arrived, with the status it got (None: the connection was dropped).
+
+    `time` is the arrival on the emulator's clock (`time.monotonic` unless one was given).
+    """
 
     method: str
     path: str

@@ -6,9 +6,11 @@ and lets the tests prove every answer the emulator produces has the documented s
 The file is OpenAPI 3.0, so it is rewritten into JSON Schema draft 4 first (`nullable`,
 and `$ref`s made absolute so one registry resolves them).
 
-`data/openapi.json` is the subset of GitHub's description for the operations served here,
-taken from the npm package `@octokit/openapi` 23.0.2 without Octokit's `x-octokit` keys;
-every `$ref` resolves inside the file.
+`data/openapi.json` is the subset of GitHub's description for the operations served here
+(the organization secrets of the Actions, Copilot agents, Codespaces and Dependabot stores,
+`GET /repos/{owner}/{repo}` and `GET /orgs/{org}/repos`), taken from the npm package
+`@octokit/openapi` 23.0.2 without Octokit's `x-octokit` keys; every `$ref` resolves inside
+the file. The project's tests read the same file (`tests/data/org-secrets.openapi.json`).
 """
 
 from __future__ import annotations

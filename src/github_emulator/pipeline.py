@@ -15,8 +15,8 @@ import time
 from http import HTTPStatus
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import codespaces, repos
-from .auth import bad_credentials, bearer_token, scope_headers
+from . import org_secrets, repos
+from .auth import access_headers, bad_credentials, bearer_token
 from .backend import Backend
 from .faults import Fault
 from .hostile import FaultRequest
@@ -31,6 +31,7 @@ from .messages import (
 )
 from .model import RecordedRequest
 from .routing import Ctx, Route
+from .stores import selected_api_version
 
 logger = logging.getLogger(__name__)
 _WRITES = ("PUT", "DELETE", "POST", "PATCH")
@@ -68,11 +69,11 @@ class Pipeline:
         """Build the route table once; `prefix` is "" or like "/api/v3"."""
         self._backend = backend
         self._prefix = prefix
-        self._routes: list[Route] = [*codespaces.routes(), *repos.routes()]
+        self._routes: list[Route] = [*org_secrets.routes(), *repos.routes()]
 
     def handle(self, raw: RawRequest) -> ApiResponse:
         """Answer, wait the configured latency, record, and hand back for sending."""
-        arrival = time.monotonic()
+        arrival = self._backend.clock.now()
         split = urlsplit(raw.target)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         token_value = bearer_token(raw.headers)
@@ -96,7 +97,10 @@ class Pipeline:
         else:
             response = self._answer(raw, path, query, token_value, body, body_is_json)
         response.headers.setdefault("x-github-request-id", _request_id())
-        response.headers.setdefault("x-github-api-version-selected", "2022-11-28")
+        response.headers.setdefault(
+            "x-github-api-version-selected",
+            selected_api_version(raw.headers.get("x-github-api-version")),
+        )
         if response.body is not None:
             response.headers.setdefault("content-type", JSON_TYPE)
         time.sleep(self._backend.latency)
@@ -162,10 +166,14 @@ class Pipeline:
                 api_url=raw.origin + self._prefix,
                 origin=raw.origin,
                 path=path,
+                api_version=selected_api_version(raw.headers.get("x-github-api-version")),
             )
             response = self._run(target, ctx)
         if found is not None:
-            response.headers.update(scope_headers(token, found[0].accepted_scopes))
+            target = found[0]
+            response.headers.update(
+                access_headers(token, target.accepted_scopes, target.accepted_permissions)
+            )
         response.headers.update(admission.headers)
         return response
 

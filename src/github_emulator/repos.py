@@ -9,12 +9,15 @@ from .routing import Ctx, Route, route
 from .state import Repo
 from .views import repo_json
 
+# What a fine-grained token needs to read repositories, as X-Accepted-GitHub-Permissions names it.
+METADATA_PERMISSION = "metadata=read"
+
 
 def routes() -> list[Route]:
     """GET /repos/{owner}/{repo} and GET /orgs/{org}/repos."""
     return [
-        route("GET", "/repos/{owner}/{repo}", get_repo, REPO_SCOPE),
-        route("GET", "/orgs/{org}/repos", list_org_repos, REPO_SCOPE),
+        route("GET", "/repos/{owner}/{repo}", get_repo, REPO_SCOPE, METADATA_PERMISSION),
+        route("GET", "/orgs/{org}/repos", list_org_repos, REPO_SCOPE, METADATA_PERMISSION),
     ]
 
 

@@ -29,6 +29,7 @@ class Ctx:
     api_url: str  # scheme://host:port + prefix, for URLs in answers
     origin: str  # scheme://host:port
     path: str  # without the prefix
+    api_version: str  # the REST API version the answer is given under
 
     def checked_body(self) -> dict[str, Any]:
         """The JSON body, refused the way GitHub refuses it (400 unparsable, 422 invalid)."""
@@ -52,12 +53,17 @@ Handler = Callable[[Ctx], ApiResponse]
 
 @dataclass(frozen=True)
 class Route:
-    """One operation: method, OpenAPI path template, handler, and the scope it needs."""
+    """One operation: method, OpenAPI path template, handler, and what a token needs for it.
+
+    `accepted_scopes` is the classic scope, `accepted_permissions` the fine-grained
+    permission with its level, both as GitHub names them in its headers.
+    """
 
     method: str
     template: str
     handler: Handler
     accepted_scopes: str
+    accepted_permissions: str
     pattern: re.Pattern[str]
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
@@ -68,7 +74,11 @@ class Route:
         return {name: unquote(value) for name, value in found.groupdict().items()}
 
 
-def route(method: str, template: str, handler: Handler, accepted_scopes: str) -> Route:
+def route(
+    method: str, template: str, handler: Handler, accepted_scopes: str, accepted_permissions: str
+) -> Route:
     """A Route whose pattern is compiled from its `{placeholder}` template."""
     regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
-    return Route(method, template, handler, accepted_scopes, re.compile(regex))
+    return Route(
+        method, template, handler, accepted_scopes, accepted_permissions, re.compile(regex)
+    )

@@ -1,7 +1,8 @@
-"""GitHub's documented rules for Codespaces organization secrets.
+"""GitHub's documented rules shared by every organization secret store.
 
-Source: docs.github.com, "Managing your account-specific secrets for GitHub Codespaces" and
-the Codespaces organization-secrets REST pages.
+Source: docs.github.com, "Managing your account-specific secrets for GitHub Codespaces", the
+Actions "Using secrets" page and the organization-secrets REST pages of each store. What
+differs between the stores (count limits, plans, permissions) is in `stores`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import re
 VISIBILITIES = ("all", "private", "selected")
 PLANS = ("free", "team", "enterprise")
 MAX_SECRET_BYTES = 48 * 1024
-MAX_SECRETS_PER_ORG = 100
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

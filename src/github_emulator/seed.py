@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .state import State
+from .stores import DEFAULT_STORE, STORE_NAMES, STORES
 
 ADMIN_TOKEN = "ghp_emulatorAdminToken0000000000000000"
 NOSCOPE_TOKEN = "ghp_emulatorNoScopeToken000000000000000"
 FINE_GRAINED_TOKEN = "github_pat_11EMULATOR0FineGrainedToken0000000000000000000000"
+ALL_STORES_TOKEN = "github_pat_11EMULATOR0AllStoresToken000000000000000000000000"
 NOT_OWNER_TOKEN = "ghp_emulatorNotOwnerToken00000000000000"
 SSO_TOKEN = "ghp_emulatorSsoAuthorizedToken000000000"
 LABS_TOKEN = "ghp_emulatorLabsOwnerToken0000000000000"
@@ -44,11 +46,17 @@ class SeedToken:
     owner_of: tuple[str, ...] | None = None  # None: an owner of every org
     sso_authorized: bool = False
     fine_grained: bool = False
+    # Fine-grained only: the stores whose organization permission the token holds.
+    stores: tuple[str, ...] = (DEFAULT_STORE,)
 
     def describe(self) -> str:
-        """Kind, scopes and ownership in a few words, derived from the fields."""
+        """Kind, scopes or permissions, and ownership in a few words, from the fields."""
         kind = "fine-grained PAT" if self.fine_grained else "classic PAT"
-        scopes = "" if self.fine_grained else f", scopes {' '.join(self.scopes)}"
+        if self.fine_grained:
+            held = " ".join(f"{STORES[name].permission}=write" for name in self.stores)
+            scopes = f", permissions {held}"
+        else:
+            scopes = f", scopes {' '.join(self.scopes)}"
         if self.owner_of is None:
             owner = "owner of every org"
         elif self.owner_of:
@@ -62,7 +70,12 @@ class SeedToken:
 ORGS: tuple[SeedOrg, ...] = (
     SeedOrg("octo-org", "team", ("web", "api", "docs", "infra")),
     SeedOrg("octo-labs", "team", ("web", "ml")),
-    SeedOrg("free-org", "free", ("site",), note="every Codespaces endpoint answers 404"),
+    SeedOrg(
+        "free-org",
+        "free",
+        ("site",),
+        note="its Codespaces endpoints answer 404, the other stores work",
+    ),
     SeedOrg("sso-org", "team", ("app",), saml=True, note="SAML enforced"),
 )
 
@@ -77,9 +90,17 @@ TOKENS: tuple[SeedToken, ...] = (
     SeedToken(
         "FINE_GRAINED_TOKEN",
         FINE_GRAINED_TOKEN,
-        'has "Codespaces secrets" org permission; answers carry no X-OAuth-Scopes',
+        "the other stores answer 403 with X-Accepted-GitHub-Permissions; no X-OAuth-Scopes",
         scopes=(),
         fine_grained=True,
+    ),
+    SeedToken(
+        "ALL_STORES_TOKEN",
+        ALL_STORES_TOKEN,
+        "may write to all four stores",
+        scopes=(),
+        fine_grained=True,
+        stores=STORE_NAMES,
     ),
     SeedToken(
         "NOT_OWNER_TOKEN",
@@ -107,6 +128,7 @@ def seed(state: State) -> None:
             owner_of=token.owner_of,
             sso_authorized=token.sso_authorized,
             fine_grained=token.fine_grained,
+            stores=token.stores if token.fine_grained else None,
         )
 
 

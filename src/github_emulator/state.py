@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from .keys import OrgKey
 from .model import StoredSecret
 from .rules import PLANS, VISIBILITIES, secret_name_problem
+from .stores import DEFAULT_STORE, STORE_NAMES, StoreRules, store_rules
 
 
 def utc_now() -> str:
@@ -32,10 +33,17 @@ class Token:
     owner_of: frozenset[str] | None
     sso_authorized: bool
     fine_grained: bool
+    # The stores whose fine-grained permission the token holds (classic tokens: every store,
+    # since admin:org covers them all and the scope check decides).
+    stores: frozenset[str] = frozenset(STORE_NAMES)
 
     def owns(self, org_login: str) -> bool:
         """Whether the token's user is an owner of the org."""
         return self.owner_of is None or org_login.lower() in self.owner_of
+
+    def may_manage(self, store: StoreRules) -> bool:
+        """Whether the token holds the store's permission (the scope is checked apart)."""
+        return store.name in self.stores
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,7 @@ class SecretRecord:
     created_at: str
     updated_at: str
 
-    def snapshot(self) -> StoredSecret:
+    def snapshot(self, store: str) -> StoredSecret:
         """A frozen copy for callers outside the lock."""
         return StoredSecret(
             name=self.name,
@@ -76,25 +84,39 @@ class SecretRecord:
             key_id=self.key_id,
             created_at=self.created_at,
             updated_at=self.updated_at,
+            store=store,
         )
 
 
 @dataclass
+class SecretStore:
+    """One store of one org: its current sealing key and its secrets by upper-case name."""
+
+    key: OrgKey
+    secrets: dict[str, SecretRecord] = field(default_factory=dict)
+
+
+@dataclass
 class Org:
-    """An organization: its plan, SAML enforcement, current sealing key and secrets."""
+    """An organization: its plan, SAML enforcement, and one SecretStore per secret store."""
 
     login: str
     id: int
     plan: str
     saml: bool
-    key: OrgKey
     created_at: str
-    secrets: dict[str, SecretRecord] = field(default_factory=dict)
+    # Each store seals to its own key, as on GitHub: a value sealed for one is refused by another.
+    stores: dict[str, SecretStore] = field(
+        default_factory=lambda: {name: SecretStore(OrgKey.generate()) for name in STORE_NAMES}
+    )
 
-    @property
-    def has_codespaces_secrets(self) -> bool:
-        """GitHub offers org Codespaces secrets on Team and Enterprise plans only."""
-        return self.plan != "free"
+    def offers(self, store: StoreRules) -> bool:
+        """Whether the org's plan has this store (Codespaces needs Team or Enterprise)."""
+        return not store.paid_plans_only or self.plan != "free"
+
+    def store(self, name: str) -> SecretStore:
+        """The org's store called `name` (ValueError for an unknown store)."""
+        return self.stores[store_rules(name).name]
 
 
 class State:
@@ -115,7 +137,7 @@ class State:
     def add_org(
         self, login: str, *, plan: str = "team", repos: Sequence[str] = (), saml: bool = False
     ) -> None:
-        """Create an org with a fresh key pair, then its repositories."""
+        """Create an org with a fresh key pair per store, then its repositories."""
         if plan not in PLANS:
             raise ValueError(f"plan must be one of {PLANS}, not {plan!r}")
         with self.lock:
@@ -126,7 +148,6 @@ class State:
                 id=next(self._org_ids),
                 plan=plan,
                 saml=saml,
-                key=OrgKey.generate(),
                 created_at=utc_now(),
             )
             for name in repos:
@@ -193,12 +214,12 @@ class State:
                 if (repo := self._repos_by_id.get(rid)) is not None and repo.owner == org.login
             ]
 
-    def rotate_key(self, org_login: str) -> str:
-        """Replace the org's key pair; values sealed to the old key are refused from now on."""
+    def rotate_key(self, org_login: str, store: str = DEFAULT_STORE) -> str:
+        """Replace one store's key pair; values sealed to the old key are refused from now on."""
         with self.lock:
-            org = self.require_org(org_login)
-            org.key = OrgKey.generate(avoid=org.key.key_id)
-            return org.key.key_id
+            target = self.require_org(org_login).store(store)
+            target.key = OrgKey.generate(avoid=target.key.key_id)
+            return target.key.key_id
 
     # -- tokens ---------------------------------------------------------------------------
 
@@ -210,8 +231,18 @@ class State:
         owner_of: Sequence[str] | None = None,
         sso_authorized: bool = False,
         fine_grained: bool = False,
+        stores: Sequence[str] | None = None,
     ) -> None:
-        """Register (or replace) a token."""
+        """Register (or replace) a token.
+
+        `stores` names the stores whose permission a fine-grained token holds (None: only
+        Codespaces, the permission such tokens were first seeded with). A classic token's
+        reach is its scopes, the same for every store, so it takes no `stores`.
+        """
+        if stores is not None and not fine_grained:
+            raise ValueError("stores apply to fine-grained tokens; classic ones have scopes")
+        names = (DEFAULT_STORE,) if stores is None else tuple(stores)
+        permitted = frozenset(store_rules(name).name for name in names)
         owned = None if owner_of is None else frozenset(o.lower() for o in owner_of)
         with self.lock:
             self._tokens[token] = Token(
@@ -220,6 +251,7 @@ class State:
                 owner_of=owned,
                 sso_authorized=sso_authorized,
                 fine_grained=fine_grained,
+                stores=permitted if fine_grained else frozenset(STORE_NAMES),
             )
 
     def token(self, value: str) -> Token | None:
@@ -235,10 +267,11 @@ class State:
         name: str,
         value: str,
         *,
+        store: str = DEFAULT_STORE,
         visibility: str = "private",
         repository_ids: Sequence[int] = (),
     ) -> None:
-        """Store a secret directly, as if an earlier run had written it."""
+        """Store a secret directly, as if an earlier run had written it (no count limit)."""
         problem = secret_name_problem(name)
         if problem:
             raise ValueError(problem)
@@ -247,27 +280,27 @@ class State:
         if repository_ids and visibility != "selected":
             raise ValueError("repository_ids need visibility 'selected'")
         with self.lock:
-            org = self.require_org(org_login)
+            target = self.require_org(org_login).store(store)
             now = utc_now()
-            old = org.secrets.get(name.upper())
-            org.secrets[name.upper()] = SecretRecord(
+            old = target.secrets.get(name.upper())
+            target.secrets[name.upper()] = SecretRecord(
                 name=name.upper(),
                 value=value,
                 visibility=visibility,
                 selected_ids=list(dict.fromkeys(repository_ids)),
-                key_id=org.key.key_id,
+                key_id=target.key.key_id,
                 created_at=old.created_at if old else now,
                 updated_at=now,
             )
 
-    def secret(self, org_login: str, name: str) -> StoredSecret | None:
-        """A snapshot of one secret, or None."""
+    def secret(self, org_login: str, name: str, store: str = DEFAULT_STORE) -> StoredSecret | None:
+        """A snapshot of one secret of one store, or None."""
         with self.lock:
-            record = self.require_org(org_login).secrets.get(name.upper())
-            return record.snapshot() if record else None
+            record = self.require_org(org_login).store(store).secrets.get(name.upper())
+            return record.snapshot(store) if record else None
 
-    def secrets(self, org_login: str) -> list[StoredSecret]:
-        """Snapshots of the org's secrets, sorted by name."""
+    def secrets(self, org_login: str, store: str = DEFAULT_STORE) -> list[StoredSecret]:
+        """Snapshots of one store's secrets, sorted by name."""
         with self.lock:
-            org = self.require_org(org_login)
-            return [org.secrets[n].snapshot() for n in sorted(org.secrets)]
+            held = self.require_org(org_login).store(store).secrets
+            return [held[n].snapshot(store) for n in sorted(held)]

@@ -51,12 +51,12 @@ _REPO_API_URLS = (
 
 
 def public_key_json(key: OrgKey) -> dict[str, object]:
-    """`codespaces-public-key`."""
+    """`codespaces-public-key`, `actions-public-key`, `dependabot-public-key`: one shape."""
     return {"key_id": key.key_id, "key": key.public_b64}
 
 
-def secret_json(api_url: str, org: Org, record: SecretRecord) -> dict[str, object]:
-    """`codespaces-org-secret`; the repositories URL only when the list matters."""
+def secret_json(api_url: str, org: Org, store: str, record: SecretRecord) -> dict[str, object]:
+    """`codespaces-org-secret` or its twin in another store; the repositories URL if needed."""
     body: dict[str, object] = {
         "name": record.name,
         "created_at": record.created_at,
@@ -65,7 +65,7 @@ def secret_json(api_url: str, org: Org, record: SecretRecord) -> dict[str, objec
     }
     if record.visibility == "selected":
         body["selected_repositories_url"] = (
-            f"{api_url}/orgs/{org.login}/codespaces/secrets/{record.name}/repositories"
+            f"{api_url}/orgs/{org.login}/{store}/secrets/{record.name}/repositories"
         )
     return body
 

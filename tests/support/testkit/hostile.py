@@ -463,15 +463,20 @@ def retry_limit_of(inputs: Mapping[str, str]) -> float:
 
 
 def stored_as_given(emu: Emulator, inputs: Mapping[str, str], run: ActionRun) -> None:
-    """After a successful real run, GitHub holds exactly the values parse accepted."""
+    """After a successful real run, every store holds exactly the values parse accepted,
+    and none of the names it was told to delete."""
     parsed = oracle_parse(inputs)
     if run.exit_code != 0 or parsed.config is None or parsed.config.job.dry_run:
         return
-    for org in parsed.config.job.orgs:
-        for secret in parsed.config.job.secrets:
-            stored = emu.secret(org, secret.name)
-            assert stored is not None
-            assert stored.value == secret.value
+    job = parsed.config.job
+    for org in job.orgs:
+        for store in job.stores:
+            for secret in job.secrets:
+                stored = emu.secret(org, secret.name, store=store.value)
+                assert stored is not None
+                assert stored.value == secret.value
+            for name in job.deletes:
+                assert emu.secret(org, name, store=store.value) is None
 
 
 def canary_values(inputs: Mapping[str, str]) -> list[str]:

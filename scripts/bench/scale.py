@@ -1,0 +1,246 @@
+"""`make bench`, second part: the scale curve, on a simulated clock with GitHub's limits on.
+
+The real action runs in-process (testkit's `run_in_process`) against a fresh emulator for
+1, 10 and 50 organizations x 20 secrets, once with one token for every org and once with
+a token per org (the `tokens` input). Action and emulator share one `FakeTime` clock: the
+action's pacing sleeps only move it on, and the emulator enforces 80 writes a minute and
+500 an hour per token on it, so hours of writes take seconds of real time while every
+request still crosses a socket.
+
+Each row: writes, the simulated wall time the run took, the requests it sent, how often
+the emulator refused one for a limit (must be 0), and the floor GitHub's limits impose
+(`codespaces_secrets.retry.minimum_write_time` of the busiest token's writes). A run whose
+floor exceeds the action's default `run-time-limit` (30 minutes) gets `run-time-limit: 360`,
+and a dry run with the default records what the action says instead. Every stored value is
+checked. One table on stdout; everything in build/bench-scale.json. Exit 1 on any refusal,
+failed run or wrong value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from codespaces_secrets.inputs import DEFAULT_RUN_MINUTES
+from codespaces_secrets.retry import minimum_write_time
+from github_emulator import Emulator
+from testkit import ROOT, ActionRun, FakeTime, run_in_process, runner_env
+
+ORG_COUNTS = (1, 10, 50)
+SECRETS_PER_ORG = 20
+LONG_RUN_MINUTES = 360  # the most run-time-limit allows
+JSON_OUT = ROOT / "build" / "bench-scale.json"
+# A token only this run's emulator knows.
+SHARED_TOKEN = "ghp_scaleSharedToken00000000000000000000"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class Point:
+    """One run of the curve and what it cost."""
+
+    orgs: int
+    tokens: int
+    per_org_tokens: bool
+    writes: int
+    simulated_seconds: float
+    requests: int
+    limit_hits: int
+    floor_seconds: float
+    real_seconds: float
+    run_time_limit_minutes: int
+    default_limit_verdict: str  # the action's words with the default limit ("" if it fits)
+
+
+def org_names(count: int) -> list[str]:
+    """`scale-org-01` … in a stable order."""
+    return [f"scale-org-{n:02d}" for n in range(1, count + 1)]
+
+
+def secret_values() -> dict[str, str]:
+    """The secrets every org receives."""
+    return {f"SCALE_{n:02d}": f"value {n} for the scale curve" for n in range(SECRETS_PER_ORG)}
+
+
+def prepare(emu: Emulator, orgs: list[str], per_org_tokens: bool) -> dict[str, str]:
+    """Orgs and owner tokens in the emulator; the action's token inputs for them."""
+    for org in orgs:
+        emu.add_org(org)
+    if not per_org_tokens:
+        emu.add_token(SHARED_TOKEN, owner_of=orgs)
+        return {"token": SHARED_TOKEN}
+    tokens = {org: f"ghp_scale{n:04d}Token{'0' * 26}" for n, org in enumerate(orgs)}
+    for org, token in tokens.items():
+        emu.add_token(token, owner_of=[org])
+    return {"token": "", "tokens": json.dumps(tokens)}
+
+
+def run_action(
+    workdir: Path, emu: Emulator, fake: FakeTime, inputs: Mapping[str, str]
+) -> ActionRun:
+    """The action in-process on the simulated clock, with runner-style files."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = runner_env(workdir, {**inputs, "api-url": emu.url}, {})
+    return run_in_process(env, clock=fake.clock)
+
+
+def wrong_values(emu: Emulator, orgs: list[str], values: Mapping[str, str]) -> list[str]:
+    """Every org/name whose stored value is not the one given."""
+    wrong = []
+    for org in orgs:
+        for name, value in values.items():
+            stored = emu.secret(org, name)
+            if stored is None or stored.value != value:
+                wrong.append(f"{org}/{name}")
+    return wrong
+
+
+def measure(count: int, per_org_tokens: bool, workdir: Path) -> Point:
+    """One point of the curve, checked; raises RuntimeError when the run went wrong."""
+    orgs, values = org_names(count), secret_values()
+    writes = count * SECRETS_PER_ORG
+    floor = minimum_write_time(SECRETS_PER_ORG if per_org_tokens else writes)
+    minutes = DEFAULT_RUN_MINUTES if floor <= DEFAULT_RUN_MINUTES * 60 else LONG_RUN_MINUTES
+    fake = FakeTime()
+    with Emulator(clock=fake.monotonic, seed=False) as emu:
+        emu.set_secondary_limit()  # GitHub's: 80 a minute, 500 an hour, per token
+        inputs = {
+            **prepare(emu, orgs, per_org_tokens),
+            "org": ", ".join(orgs),
+            "secrets": json.dumps(values),
+        }
+        verdict = ""
+        if minutes != DEFAULT_RUN_MINUTES:
+            dry = run_action(workdir / "dry", emu, fake, {**inputs, "dry-run": "true"})
+            verdict = " ".join(dry.commands("error")) or "(fits: no error)"
+            emu.clear_requests()
+        started, real_start = fake.now, time.perf_counter()
+        run = run_action(workdir / "run", emu, fake, {**inputs, "run-time-limit": str(minutes)})
+        real = time.perf_counter() - real_start
+        simulated = fake.now - started
+        requests = emu.requests
+        if run.exit_code != 0:
+            raise RuntimeError(f"{count} org(s): the action failed:\n{run.log[-3000:]}")
+        wrong = wrong_values(emu, orgs, values)
+        if wrong:
+            raise RuntimeError(f"{count} org(s): wrong or missing values: {wrong[:5]}")
+    return Point(
+        orgs=count,
+        tokens=count if per_org_tokens else 1,
+        per_org_tokens=per_org_tokens,
+        writes=sum(r.method in ("PUT", "DELETE") for r in requests),
+        simulated_seconds=round(simulated, 3),
+        requests=len(requests),
+        limit_hits=sum(r.status in (403, 429) for r in requests),
+        floor_seconds=floor,
+        real_seconds=round(real, 2),
+        run_time_limit_minutes=minutes,
+        default_limit_verdict=verdict,
+    )
+
+
+def duration(seconds: float) -> str:
+    """`1 h 08 min 19 s`, `3 min 00 s`, `0 s`."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min {secs:02d} s"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+def short(verdict: str) -> str:
+    """The action's refusal with a long list of orgs cut to its ends (the JSON keeps it all)."""
+
+    def cut(found: re.Match[str]) -> str:
+        orgs = found.group(1).split(", ")
+        if len(orgs) <= 3:
+            return found.group(0)
+        return f"the token of {orgs[0]}, …, {orgs[-1]} ({len(orgs)} orgs) has"
+
+    return re.sub(r"the token of (.+?) has", cut, verdict)
+
+
+def table(points: list[Point]) -> str:
+    """The curve as a plain-text table."""
+    header = (
+        "orgs",
+        "tokens",
+        "writes",
+        "simulated time",
+        "floor",
+        "requests",
+        "limit hits",
+        "real time",
+    )
+    rows = [
+        (
+            str(p.orgs),
+            f"{p.tokens} ({'one per org' if p.per_org_tokens else 'shared'})",
+            str(p.writes),
+            duration(p.simulated_seconds),
+            duration(p.floor_seconds),
+            str(p.requests),
+            str(p.limit_hits),
+            f"{p.real_seconds:.1f} s",
+        )
+        for p in points
+    ]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=True))
+
+    rule = tuple("-" * width for width in widths)
+    lines = [line(header), line(rule), *(line(row) for row in rows)]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Measure every point, print the table and the notes, write the JSON."""
+    points: list[Point] = []
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        for per_org_tokens in (False, True):
+            for count in ORG_COUNTS:
+                workdir = Path(tmp) / f"{count}-{'per-org' if per_org_tokens else 'one'}"
+                try:
+                    points.append(measure(count, per_org_tokens, workdir))
+                except RuntimeError as exc:
+                    print(f"scale: {exc}", file=sys.stderr)
+                    return 1
+    print(
+        f"Scale curve: the action on a simulated clock, emulator limits on "
+        f"(80 writes a minute, 500 an hour per token), {SECRETS_PER_ORG} secrets per org"
+    )
+    print(table(points))
+    for point in points:
+        if point.default_limit_verdict:
+            print(
+                f"\n{point.orgs} orgs, {point.tokens} token: ran with run-time-limit: "
+                f"{point.run_time_limit_minutes}. With the default ({DEFAULT_RUN_MINUTES} min) "
+                f"the action refuses before writing:\n  {short(point.default_limit_verdict)}"
+            )
+    JSON_OUT.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "secrets_per_org": SECRETS_PER_ORG,
+        "limits": {"writes_per_minute": 80, "writes_per_hour": 500},
+        "points": [asdict(p) for p in points],
+    }
+    JSON_OUT.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(f"\nEvery figure: {JSON_OUT.relative_to(ROOT)}")
+    hits = sum(p.limit_hits for p in points)
+    if hits:
+        print(f"scale: {hits} request(s) refused for a rate limit; expected none", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
