@@ -109,7 +109,9 @@ def test_stale_key_is_fetched_again_once(emulator: Emulator, run_action: RunActi
     assert result.exit_code == 0, result.log
     keys = [r for r in emulator.requests if r.path.endswith("/public-key")]
     assert len(keys) == 2
-    assert "public key changed" in result.commands("warning")[0]
+    # A fault the run survived: a log line, not a yellow warning.
+    assert "public key changed" in result.stdout
+    assert result.commands("warning") == []
 
 
 def test_a_key_rotated_between_plan_and_write_is_survived(emulator: Emulator) -> None:
@@ -133,3 +135,20 @@ def test_a_key_rotated_between_plan_and_write_is_survived(emulator: Emulator) ->
         stored = emulator.secret("octo-org", name)
         assert stored is not None
         assert stored.value == value
+
+
+def test_a_422_names_the_field_code_and_what_to_change(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    emulator.inject(
+        "PUT",
+        "/orgs/octo-org/codespaces/secrets/*",
+        status=422,
+        body={
+            "message": "Validation Failed",
+            "errors": [{"resource": "Secret", "field": "visibility", "code": "invalid"}],
+        },
+    )
+    error = only_error(run_action(emulator, name="A", value="a long value"))
+    assert 'GitHub says: "Validation Failed; visibility: invalid"' in error
+    assert "Check visibility: all, private or selected" in error

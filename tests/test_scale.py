@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from github_emulator import ADMIN_TOKEN, LABS_TOKEN, Emulator
+from testkit import FakeTime
 
 from conftest import RunAction
 
@@ -55,3 +56,25 @@ def test_a_dry_run_prints_the_estimate_and_the_same_refusal(
     assert run.exit_code == 1
     assert "Plan: 100 write(s) with the token of octo-org; at least 80 s" in run.stdout
     assert "cannot finish within run-time-limit" in run.commands("error")[0]
+
+
+def test_one_retry_budget_serves_every_token_of_the_run(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    for org in ("octo-org", "octo-labs"):
+        path = f"/orgs/{org}/codespaces/secrets/public-key"
+        emulator.inject("GET", path, status=429, headers={"retry-after": "6"}, times=1)
+    fake = FakeTime()
+    run = run_action(
+        emulator,
+        clock=fake.clock,
+        tokens=json.dumps({"octo-labs": LABS_TOKEN}),
+        org="octo-org, octo-labs",
+        name="A",
+        value="v",
+        retry_wait_limit="10",
+    )
+    # octo-org's token waited 6 s; octo-labs' own token finds 4 s left, not 10.
+    assert fake.sleeps == [6.0]
+    assert [r["status"] for r in json.loads(run.outputs["results"])] == ["created", "failed"]
+    assert "beyond the 4.0s of retry" in run.commands("error")[0]

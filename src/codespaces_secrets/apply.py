@@ -82,7 +82,7 @@ class _StoreRun:
         try:
             return self._send(write)
         except KeyRejectedError:
-            self.events.warning(
+            self.events.retry(
                 f"{self.where}: the public key changed during the run; fetching it again."
             )
             self.key = self.github.public_key(self.plan.org, self.plan.store)

@@ -28,6 +28,7 @@ from .results import RunResult, SecretResult, Status, StoreError
 if TYPE_CHECKING:
     from .github import GitHub
     from .plan import StoreFailure, StorePlan
+    from .retry import Retrier
     from .transport import Transport
 
 
@@ -35,11 +36,18 @@ class Connect(Protocol):
     """Builds the transport for one token (the ``Transport`` class itself, by default)."""
 
     def __call__(
-        self, access: Access, *, clock: Clock, events: Events, redactor: Redactor | None = None
+        self,
+        access: Access,
+        *,
+        clock: Clock,
+        events: Events,
+        redactor: Redactor | None = None,
+        retrier: Retrier | None = None,
     ) -> Transport:
         """A transport that sends to ``access.api_url`` with ``access.token``.
 
-        It removes the ``redactor``'s secrets from every text the server sends.
+        It removes the ``redactor``'s secrets from every text the server sends, and
+        charges its retries to ``retrier``'s budget when given (the run's other tokens').
         """
 
 
@@ -61,6 +69,8 @@ class _Clients:
         self.access, self.connect, self.clock, self.events = access, connect, clock, events
         self.redactor = redactor or Redactor()
         self.by_token: dict[str, GitHub] = {}
+        # The first transport's retry budget serves every token: one budget per run.
+        self.retrier: Retrier | None = None
 
     def for_org(self, org: str) -> GitHub:
         from .github import GitHub  # noqa: PLC0415 - see execute
@@ -68,8 +78,13 @@ class _Clients:
         access = self.access.for_org(org)
         if access.token not in self.by_token:
             transport = self.connect(
-                access, clock=self.clock, events=self.events, redactor=self.redactor
+                access,
+                clock=self.clock,
+                events=self.events,
+                redactor=self.redactor,
+                retrier=self.retrier,
             )
+            self.retrier = transport.retrier
             self.by_token[access.token] = GitHub(transport)
         return self.by_token[access.token]
 

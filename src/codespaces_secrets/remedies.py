@@ -65,6 +65,7 @@ def remedy_for(
     store: Store = Store.CODESPACES,
     *,
     api_host: str = "",
+    fields: tuple[str, ...] = (),
 ) -> str:
     """The advice for an HTTP failure, from its status, headers and GitHub's message.
 
@@ -86,10 +87,35 @@ def remedy_for(
             "only be set while visibility is selected). Set visibility: selected."
         )
     if status == 422:
-        return "GitHub rejected the request as invalid; see its message above."
+        return _invalid(fields)
     if not 400 <= status <= 599:
         return f"HTTP {status} is not an answer GitHub gives here. {CHECK_API_URL}"
     return "Re-run the job; if it keeps failing, check https://www.githubstatus.com."
+
+
+# What to change when a 422 names a field (GitHub's errors[].field).
+_FIELD_REMEDIES = {
+    "selected_repository_ids": "Check repositories: each must be a repository of the org "
+    "that the token can see.",
+    "visibility": "Check visibility: all, private or selected (repositories go with selected).",
+    "encrypted_value": "The value could not be used as sent; run again to seal it anew, and "
+    "check it is at most 48 KB.",
+    "key_id": "The public key changed; run again to fetch it anew.",
+    "name": "Check the secret's name: letters, digits and underscores.",
+    "secret_name": "Check the secret's name: letters, digits and underscores.",
+}
+
+
+def _invalid(fields: tuple[str, ...]) -> str:
+    """What to change for a 422, by the fields GitHub names."""
+    advice = list(dict.fromkeys(_FIELD_REMEDIES[f] for f in fields if f in _FIELD_REMEDIES))
+    if advice:
+        return " ".join(advice)
+    # Server text: only field names of GitHub's shape are repeated.
+    named = ", ".join(f for f in fields if re.fullmatch(r"[a-z_]{1,40}", f))
+    if named:
+        return f"GitHub refused the field(s) {named}; change what its message names."
+    return "GitHub rejected the request as invalid; change what its message names."
 
 
 def _accepted_permissions(headers: Mapping[str, str]) -> str:

@@ -74,7 +74,7 @@ class Answer:
             return ""
         errors = body.get("errors")
         details = [
-            str(error.get("message") or error.get("code") or "")
+            _error_detail(error)
             for error in (errors if isinstance(errors, list) else [])
             if isinstance(error, dict)
         ]
@@ -83,9 +83,32 @@ class Answer:
         text = "; ".join(part for part in [first, *details] if part)
         return text[:500]
 
+    def invalid_fields(self) -> tuple[str, ...]:
+        """The fields a 422 names in ``errors[].field`` (GitHub's validation errors)."""
+        try:
+            body = self.json()
+        except ValueError:
+            return ()
+        errors = body.get("errors") if isinstance(body, dict) else None
+        return tuple(
+            str(error["field"])
+            for error in (errors if isinstance(errors, list) else [])
+            if isinstance(error, dict) and isinstance(error.get("field"), str)
+        )
+
     def fault(self) -> Fault:
         """The answer as a failed attempt, for the retry rules."""
         return Fault(f"HTTP {self.status}", self.status, self.headers, self.github_message())
+
+
+def _error_detail(error: dict[str, object]) -> str:
+    """One of GitHub's ``errors[]``: its field and code, and its message when it has one."""
+    field, code, message = (error.get(key) for key in ("field", "code", "message"))
+    named = ": ".join(str(part) for part in (field, code) if isinstance(part, str) and part)
+    text = message if isinstance(message, str) else ""
+    if named and text:
+        return f"{named} ({text})"
+    return named or text
 
 
 class NoAnswer(Exception):  # noqa: N818 - an outcome, not a programming error

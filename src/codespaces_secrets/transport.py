@@ -49,6 +49,7 @@ class Transport:
         limits: Limits | None = None,
         pacer: WritePacer | None = None,
         redactor: Redactor | None = None,
+        retrier: Retrier | None = None,
     ) -> None:
         self.api_url = access.api_url.rstrip("/")
         self.host = host_of(self.api_url)
@@ -56,7 +57,10 @@ class Transport:
         self.clock = clock
         self.events = events
         self.limits = limits or Limits()
-        self.retrier = Retrier(access.retry, clock, custom_host=not is_github_host(hostname))
+        # One retry budget per run: transports for other tokens of the run share it.
+        self.retrier = retrier or Retrier(
+            access.retry, clock, custom_host=not is_github_host(hostname)
+        )
         self.pacer = pacer or WritePacer()
         self.redactor = redactor or Redactor()
         self.redactor.add(access.token)
@@ -285,7 +289,12 @@ class Transport:
         return cls(
             f"Could not {operation}: HTTP {answer.status}.{quoted}",
             remedy=remedy_for(
-                answer.status, headers, message, store or Store.CODESPACES, api_host=self.host
+                answer.status,
+                headers,
+                message,
+                store or Store.CODESPACES,
+                api_host=self.host,
+                fields=answer.invalid_fields(),
             ),
             status=answer.status,
         )

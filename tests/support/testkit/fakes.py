@@ -12,7 +12,7 @@ from codespaces_secrets.config import Access
 from codespaces_secrets.core import Connect
 from codespaces_secrets.events import Events
 from codespaces_secrets.redact import Redactor
-from codespaces_secrets.retry import WritePacer
+from codespaces_secrets.retry import Retrier, WritePacer
 from codespaces_secrets.send import Limits
 from codespaces_secrets.transport import Transport
 
@@ -102,10 +102,21 @@ def connect_with(
     )
 
     def make(
-        access: Access, *, clock: Clock, events: Events, redactor: Redactor | None = None
+        access: Access,
+        *,
+        clock: Clock,
+        events: Events,
+        redactor: Redactor | None = None,
+        retrier: Retrier | None = None,
     ) -> Transport:
         return Transport(
-            access, clock=clock, events=events, limits=limits, pacer=pacer(), redactor=redactor
+            access,
+            clock=clock,
+            events=events,
+            limits=limits,
+            pacer=pacer(),
+            redactor=redactor,
+            retrier=retrier,
         )
 
     return make
