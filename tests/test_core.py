@@ -50,3 +50,9 @@ def test_the_job_never_sees_the_token(emulator: Emulator) -> None:
     assert ADMIN_TOKEN not in repr(job)
     assert not hasattr(job.job, "token")
     assert job.access.token == ADMIN_TOKEN
+
+
+def test_reprs_never_show_a_token_or_a_value(emulator: Emulator) -> None:
+    job = config(emulator, org="octo-org", secrets='{"A": "CANARY-repr-value"}')
+    assert "CANARY" not in repr(job)
+    assert ADMIN_TOKEN not in repr(job.access.for_org("octo-org"))

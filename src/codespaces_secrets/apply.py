@@ -8,8 +8,6 @@ store failed: the batch did not land, so what it no longer holds is not yet stal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .config import Repository, Visibility
 from .crypto import seal
 from .errors import ActionError, ApiError, KeyRejectedError, RepositoryError
@@ -19,12 +17,12 @@ from .plan import Delete, StorePlan, Write
 from .results import SecretResult, Status
 
 
-@dataclass
 class StoreOutcome:
     """What happened in one store: a result per secret, and the errors to report."""
 
-    results: list[SecretResult] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.results: list[SecretResult] = []
+        self.errors: list[str] = []
 
 
 def apply_store(plan: StorePlan, dry_run: bool, github: GitHub, events: Events) -> StoreOutcome:

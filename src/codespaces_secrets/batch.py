@@ -10,24 +10,25 @@ value would otherwise reach the log through the error message.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _DOUBLE_QUOTE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One key/value pair as written by the user, with where it came from."""
 
     key: str
-    value: str = field(repr=False)
+    value: str
     where: str
     label: str  # how problems may name it: the key (JSON) or its line (dotenv)
     named: bool = False  # the key may be quoted: a JSON key is a name, a dotenv "key" may not be
 
+    def __repr__(self) -> str:
+        return f"Entry(where={self.where!r}, value=<hidden>)"
 
-@dataclass(frozen=True)
-class ParsedSecrets:
+
+class ParsedSecrets(NamedTuple):
     """Every entry found, plus problems (each says where, never what)."""
 
     entries: tuple[Entry, ...]

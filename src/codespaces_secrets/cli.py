@@ -19,8 +19,7 @@ import re
 import signal
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from . import __version__
 from .config import Store
@@ -292,8 +291,7 @@ def _print_listing(listed: list[Listed], *, as_json: bool) -> None:
         )
 
 
-@dataclass(frozen=True)
-class StreamEvents:
+class StreamEvents(NamedTuple):
     """The core's events as lines on one stream (standard error); no debug lines."""
 
     stream: TextIO

@@ -15,8 +15,7 @@ per-token pacing is honoured per token.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from .clock import SYSTEM_CLOCK, Clock
 from .config import Access, Config, Store, Visibility
@@ -237,8 +236,7 @@ def _failed_everywhere(
     ]
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     """One existing secret as ``list`` shows it (never its value)."""
 
     org: str

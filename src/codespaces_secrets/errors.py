@@ -10,7 +10,7 @@ No error text ever contains a secret value, a token or a ciphertext.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Interrupted(BaseException):
@@ -35,8 +35,7 @@ class ActionError(Exception):
         return f"{self.message} {self.remedy}".strip()
 
 
-@dataclass(frozen=True)
-class InputProblem:
+class InputProblem(NamedTuple):
     """One problem with one input, named so the user can find it in the workflow."""
 
     input: str

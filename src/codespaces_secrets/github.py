@@ -14,8 +14,7 @@ per organization ("Repository limits" in GitHub's docs), so 1,001 pages of repos
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from . import answers
@@ -31,16 +30,14 @@ SECRET_PAGES = 1_000 // 100 + 1
 REPOSITORY_PAGES = 100_000 // 100 + 1
 
 
-@dataclass(frozen=True)
-class PublicKey:
+class PublicKey(NamedTuple):
     """An organization's public key for one store: values must be sealed to it."""
 
     key_id: str
     key: str
 
 
-@dataclass(frozen=True)
-class ExistingSecret:
+class ExistingSecret(NamedTuple):
     """What GitHub tells about a secret that already exists (never its value)."""
 
     name: str

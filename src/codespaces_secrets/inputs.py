@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import NamedTuple
 
 from .apiroot import DEFAULT_API_URL, check_api_root
 from .batch import parse_secrets_text
@@ -58,8 +58,7 @@ _NOT_AVAILABLE = (
 )
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """The outcome of validation: a config or the problems, and always the values to mask."""
 
     config: Config | None

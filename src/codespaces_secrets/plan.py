@@ -10,8 +10,8 @@ write and delete, the order of the two, and the count limit, without a request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import NamedTuple
 
 from .config import Job, RepoRef, Repository, Secret, Store, Visibility
 from .errors import ActionError, LimitError, RepositoryError
@@ -19,16 +19,14 @@ from .github import ExistingSecret, GitHub, PublicKey
 from .limits import STORE_LIMITS
 
 
-@dataclass(frozen=True)
-class Before:
+class Before(NamedTuple):
     """What a secret was before the run: its visibility and, if selected, its list."""
 
     visibility: Visibility
     repositories: tuple[Repository, ...] | None  # None unless selected
 
 
-@dataclass(frozen=True)
-class Write:
+class Write(NamedTuple):
     """One secret to write to one store of one org, with visibility and list decided."""
 
     secret: Secret
@@ -37,8 +35,7 @@ class Write:
     before: Before | None  # None: the secret is new
 
 
-@dataclass(frozen=True)
-class Delete:
+class Delete(NamedTuple):
     """One secret to delete; ``before`` None means the store has no such secret."""
 
     name: str
@@ -46,8 +43,7 @@ class Delete:
     pruned: bool  # chosen by prune rather than named in delete
 
 
-@dataclass(frozen=True)
-class StorePlan:
+class StorePlan(NamedTuple):
     """Everything needed to change one store of one org."""
 
     org: str
@@ -58,8 +54,7 @@ class StorePlan:
     deletes_first: bool  # writing first would take the store past GitHub's limit
 
 
-@dataclass(frozen=True)
-class StoreFailure:
+class StoreFailure(NamedTuple):
     """A store that failed before any change: everything planned in it fails with this."""
 
     org: str
@@ -67,8 +62,7 @@ class StoreFailure:
     error: ActionError
 
 
-@dataclass(frozen=True)
-class StoreFacts:
+class StoreFacts(NamedTuple):
     """What GitHub said about one store of one org, fetched once, before any decision."""
 
     key: PublicKey | None

@@ -16,9 +16,8 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from actions_toolkit.command import Command
 from actions_toolkit.file_command import prepare_key_value_message
@@ -35,8 +34,7 @@ MAX_LISTED_RETRIES = 10
 SIGNAL_NAMES = {2: "SIGINT", 15: "SIGTERM"}
 
 
-@dataclass(frozen=True)
-class Runner:
+class Runner(NamedTuple):
     """Where the Actions runner listens: the step's log and its file commands."""
 
     log: TextIO

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .config import Repository, Store, Visibility
 
@@ -22,8 +23,7 @@ class Status(StrEnum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True)
-class SecretResult:
+class SecretResult(NamedTuple):
     """The outcome for one secret: what it is now, and what it was before the run."""
 
     org: str
@@ -58,8 +58,7 @@ class SecretResult:
         return out
 
 
-@dataclass(frozen=True)
-class StoreError:
+class StoreError(NamedTuple):
     """A failure of a whole store of an org (key, listing, limit, repositories)."""
 
     org: str
@@ -69,12 +68,11 @@ class StoreError:
     remedy: str
 
 
-@dataclass(frozen=True)
-class RunResult:
+class RunResult(NamedTuple):
     """Every outcome of a run, with the key IDs used and the errors to annotate."""
 
     results: tuple[SecretResult, ...]
-    key_ids: dict[tuple[str, Store], str] = field(default_factory=dict)
+    key_ids: Mapping[tuple[str, Store], str] = MappingProxyType({})
     errors: tuple[str, ...] = ()
     store_errors: tuple[StoreError, ...] = ()
     dry_run: bool = False

@@ -12,7 +12,8 @@ from __future__ import annotations
 import random
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from .clock import Clock
 from .config import RetryPolicy
@@ -22,13 +23,12 @@ BACKOFF_CAP = 30.0
 SECONDARY_LIMIT_MIN_WAIT = 60.0  # GitHub: "wait for at least one minute" when it gives no hint
 
 
-@dataclass(frozen=True)
-class Fault:
+class Fault(NamedTuple):
     """One failed attempt, as the retry rules see it (no body, no secrets)."""
 
     what: str  # e.g. "HTTP 503", "api.github.com: timed out"
     status: int | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = MappingProxyType({})
     github_message: str = ""
     kind: str = ""  # without an answer: "name not found", "connection refused", "timed out"...
 
@@ -52,8 +52,7 @@ class Fault:
         return self.status is None or 500 <= self.status <= 599 or self.rate_limited
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """Wait ``wait`` seconds and try again, or give up for the reason in ``give_up``.
 
     ``limit`` names what stopped the retries: ``attempts`` (retry attempts), ``wait`` (the
@@ -146,7 +145,6 @@ def _s(seconds: float) -> str:
 WRITE_WINDOWS: tuple[tuple[float, int], ...] = ((60.0, 80), (3600.0, 500))
 
 
-@dataclass
 class WritePacer:
     """Spaces out one token's content-creating requests as GitHub asks.
 
@@ -157,10 +155,16 @@ class WritePacer:
     and repository-list changes alike.
     """
 
-    burst: int = 20
-    interval: float = 1.0
-    windows: tuple[tuple[float, int], ...] = WRITE_WINDOWS
-    sent: deque[float] = field(default_factory=deque)  # start times of recent writes
+    def __init__(
+        self,
+        burst: int = 20,
+        interval: float = 1.0,
+        windows: tuple[tuple[float, int], ...] = WRITE_WINDOWS,
+    ) -> None:
+        self.burst = burst
+        self.interval = interval
+        self.windows = windows
+        self.sent: deque[float] = deque()  # start times of recent writes
 
     def wait_before_write(self, now: float) -> float:
         """Seconds to wait before the next write starts (the write is then counted)."""

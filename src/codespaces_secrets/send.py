@@ -18,8 +18,7 @@ import socket
 import ssl
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import requests
 import urllib3.exceptions
@@ -32,8 +31,7 @@ MIB = 1024 * 1024
 CHUNK = 64 * 1024
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """How long one attempt may take and how much of an answer it reads.
 
     ``deadline``: seconds for the whole attempt, connect to last body byte. ``max_body``:
@@ -47,8 +45,7 @@ class Limits:
     max_body: int = 4 * MIB
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """What the server answered to one attempt."""
 
     status: int

@@ -14,7 +14,6 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from types import FrameType
 
 from .errors import Interrupted
@@ -22,11 +21,11 @@ from .errors import Interrupted
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-@dataclass
 class Stop:
     """Which signal stopped the run, if one did."""
 
-    signum: int | None = None
+    def __init__(self) -> None:
+        self.signum: int | None = None
 
     @property
     def exit_code(self) -> int:
