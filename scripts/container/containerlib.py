@@ -262,3 +262,49 @@ def leaks(text: str, secrets: Sequence[str]) -> list[str]:
         for line in text.splitlines()
         if not line.startswith("::add-mask::") and any(n in line for n in needles)
     ]
+
+
+class Service:
+    """A helper process of a container test (a podman API socket, a registry): started
+    with its output in a log file, waited for until ``ready()``, stopped by its PID."""
+
+    name = "service"
+
+    def __init__(self, log_path: Path) -> None:
+        """Where the process's output goes."""
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def command(self) -> tuple[list[str], dict[str, str] | None]:
+        """The command line, and its environment (None: this process's)."""
+        raise NotImplementedError
+
+    def ready(self) -> bool:
+        """Whether the process accepts work yet."""
+        raise NotImplementedError
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start the process and wait until it is ready (or fail with its log)."""
+        argv, env = self.command()
+        with self.log_path.open("wb") as log_file:
+            self.proc = subprocess.Popen(argv, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while not self.ready():
+            check(self.proc.poll() is None, f"{self.name} exited: " + self.tail())
+            check(time.monotonic() < deadline, f"{self.name} was not ready in {timeout:.0f} s")
+            time.sleep(0.1)
+        log(f"{self.name} (pid {self.proc.pid}) is ready")
+
+    def stop(self) -> None:
+        """Stop the process this object started."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def tail(self) -> str:
+        """The end of the process's log."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]

@@ -23,6 +23,7 @@ from containerlib import (
     HOST_CA_BUNDLE,
     REPO,
     CheckError,
+    Service,
     check,
     log,
     prune_dangling,
@@ -75,47 +76,34 @@ def e2e_containers_conf(directory: Path) -> Path:
     return conf
 
 
-class PodmanService:
+class PodmanService(Service):
     """`podman system service` on a private socket, stopped (by its PID) on exit."""
+
+    name = "podman service"
 
     def __init__(self, directory: Path) -> None:
         """Prepare the socket path and configuration in directory."""
+        super().__init__(directory / "podman-service.log")
         self.socket = directory / "podman.sock"
         self.conf = e2e_containers_conf(directory)
-        self.log_path = directory / "podman-service.log"
-        self.proc: subprocess.Popen[bytes] | None = None
+
+    def command(self) -> tuple[list[str], dict[str, str] | None]:
+        """The API service on a unix socket, with the e2e containers.conf."""
+        argv = ["podman", "system", "service", "--time=0", f"unix://{self.socket}"]
+        return argv, {**os.environ, "CONTAINERS_CONF": str(self.conf)}
+
+    def ready(self) -> bool:
+        """The socket exists once the service accepts connections."""
+        return self.socket.exists()
 
     def __enter__(self) -> PodmanService:
         """Start the service and wait for its socket."""
-        env = {**os.environ, "CONTAINERS_CONF": str(self.conf)}
-        with self.log_path.open("wb") as log_file:
-            self.proc = subprocess.Popen(
-                ["podman", "system", "service", "--time=0", f"unix://{self.socket}"],
-                env=env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 30
-        while not self.socket.exists():
-            check(self.proc.poll() is None, "podman system service exited: " + self.tail())
-            check(time.monotonic() < deadline, "podman socket did not appear in 30 s")
-            time.sleep(0.1)
-        log(f"podman service (pid {self.proc.pid}) on {self.socket}")
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         """Stop the service this object started."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def tail(self) -> str:
-        """The end of the service's log."""
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+        self.stop()
 
 
 def find_act() -> str:

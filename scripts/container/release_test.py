@@ -33,7 +33,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from containerlib import REPO, CheckError, build_image, check, image_size, log, required_env, run
+from containerlib import (
+    REPO,
+    CheckError,
+    Service,
+    build_image,
+    check,
+    image_size,
+    log,
+    required_env,
+    run,
+)
 from e2e import (
     ACT_TIMEOUT,
     PodmanService,
@@ -84,14 +94,16 @@ def http_get(url: str, accept: str = "application/json") -> tuple[int, bytes]:
         return 0, b""
 
 
-class Registry:
+class Registry(Service):
     """Debian's docker-registry on 127.0.0.1 with a configuration of our own."""
+
+    name = "docker-registry"
 
     def __init__(self, directory: Path) -> None:
         """Write the configuration; storage and log live in directory."""
+        super().__init__(directory / "registry.log")
         self.port = free_port()
         self.host = f"127.0.0.1:{self.port}"
-        self.log_path = directory / "registry.log"
         self.config = directory / "registry.yml"
         self.config.write_text(
             "version: 0.1\n"
@@ -101,35 +113,23 @@ class Registry:
             f"http:\n  addr: {self.host}\n",
             encoding="utf-8",
         )
-        self.proc: subprocess.Popen[bytes] | None = None
+
+    def command(self) -> tuple[list[str], dict[str, str] | None]:
+        """docker-registry serving our configuration."""
+        return [REGISTRY_BIN, "serve", str(self.config)], None
+
+    def ready(self) -> bool:
+        """GET /v2/ answers 200 once the registry is up."""
+        return http_get(f"http://{self.host}/v2/")[0] == 200
 
     def __enter__(self) -> Registry:
         """Start it and wait until GET /v2/ answers."""
-        with self.log_path.open("wb") as log_file:
-            self.proc = subprocess.Popen(
-                [REGISTRY_BIN, "serve", str(self.config)], stdout=log_file, stderr=log_file
-            )
-        deadline = time.monotonic() + 30
-        while http_get(f"http://{self.host}/v2/")[0] != 200:
-            check(self.proc.poll() is None, "docker-registry exited: " + self.tail())
-            check(time.monotonic() < deadline, "docker-registry did not answer in 30 s")
-            time.sleep(0.1)
-        log(f"registry (pid {self.proc.pid}) on {self.host}")
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         """Stop the registry this object started."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def tail(self) -> str:
-        """The end of the registry's log."""
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+        self.stop()
 
     def manifest(self, digest: str) -> dict[str, Any]:
         """The image manifest stored under digest."""
