@@ -12,7 +12,9 @@ import pytest
 from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
 from codespaces_secrets.core import Connect
 from github_emulator import ADMIN_TOKEN, Emulator
+from github_emulator.openapi import OpenApiSpec
 from testkit import ActionRun, run_in_process, runner_env
+from testkit.apiclient import ApiClient
 
 AMBIENT_PREFIXES = ("INPUT_", "GITHUB_", "RUNNER_", "ACTIONS_")
 AMBIENT_NAMES = ("GH_TOKEN", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "NETRC")
@@ -33,6 +35,26 @@ def emulator() -> Iterator[Emulator]:
     """A seeded emulator over plain HTTP on 127.0.0.1 (loopback http is allowed)."""
     with Emulator() as emu:
         yield emu
+
+
+@pytest.fixture(scope="session")
+def spec() -> OpenApiSpec:
+    """GitHub's OpenAPI description of the endpoints (the emulator's own copy)."""
+    return OpenApiSpec.load()
+
+
+@pytest.fixture
+def emu(emulator: Emulator) -> Emulator:
+    """The emulator, under the short name the emulator's own tests use."""
+    return emulator
+
+
+@pytest.fixture
+def client(emulator: Emulator, spec: OpenApiSpec) -> Iterator[ApiClient]:
+    """A client that checks every request and answer against the OpenAPI description."""
+    checked = ApiClient(emulator, spec)
+    with checked.session:
+        yield checked
 
 
 @pytest.fixture

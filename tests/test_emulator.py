@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,24 +34,6 @@ from github_emulator.openapi import OpenApiSpec
 from testkit.apiclient import ApiClient, plain_session, seal
 
 SECRETS = "/orgs/octo-org/codespaces/secrets"
-
-
-@pytest.fixture(scope="module")
-def spec() -> OpenApiSpec:
-    return OpenApiSpec.load()
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def client(emu: Emulator, spec: OpenApiSpec) -> Iterator[ApiClient]:
-    checked = ApiClient(emu, spec)
-    with checked.session:
-        yield checked
 
 
 # -- creating and updating secrets ----------------------------------------------------------

@@ -8,7 +8,6 @@ answer is checked against the four-store OpenAPI description by `ApiClient`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 
 import pytest
 import requests
@@ -30,24 +29,6 @@ PERMISSIONS = {
     "dependabot": "organization_dependabot_secrets",
 }
 OTHER_PAIRS = list(itertools.permutations(STORE_NAMES, 2))
-
-
-@pytest.fixture(scope="module")
-def spec() -> OpenApiSpec:
-    return OpenApiSpec.load()
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def client(emu: Emulator, spec: OpenApiSpec) -> Iterator[ApiClient]:
-    checked = ApiClient(emu, spec)
-    with checked.session:
-        yield checked
 
 
 # -- keys and contents ---------------------------------------------------------------------------
