@@ -132,18 +132,11 @@ def execute(
             stop = True
         for org, plans in planned:
             if isinstance(plans, ActionError):
-                errors.append(str(plans))
-                store_errors.append(StoreError(org, None, plans.title, plans.message, plans.remedy))
-                results += _failed_everywhere(org, job.stores, config, plans.message)
+                results += _fail(org, None, plans, config, errors, store_errors)
                 continue
             for plan in plans:
                 if not isinstance(plan, StorePlan):
-                    error = plan.error
-                    errors.append(str(error))
-                    store_errors.append(
-                        StoreError(org, plan.store, error.title, error.message, error.remedy)
-                    )
-                    results += _failed_everywhere(org, (plan.store,), config, error.message)
+                    results += _fail(org, plan.store, plan.error, config, errors, store_errors)
                     continue
                 if plan.key is not None:
                     key_ids[(org, plan.store)] = plan.key.key_id
@@ -222,6 +215,24 @@ def _duration(seconds: float) -> str:
         return f"{seconds:.0f} s"
     minutes = round(seconds / 60)
     return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
+
+
+def _fail(
+    org: str,
+    store: Store | None,
+    error: ActionError,
+    config: Config,
+    errors: list[str],
+    store_errors: list[StoreError],
+) -> list[SecretResult]:
+    """Fail every secret the job names in an org (``store`` None) or one of its stores.
+
+    The failure came before any change there; its error is noted once.
+    """
+    errors.append(str(error))
+    store_errors.append(StoreError(org, store, error.title, error.message, error.remedy))
+    stores = config.job.stores if store is None else (store,)
+    return _failed_everywhere(org, stores, config, error.message)
 
 
 def _failed_everywhere(
