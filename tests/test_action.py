@@ -28,7 +28,7 @@ def test_creates_then_updates_a_private_secret(emulator: Emulator, run_action: R
     assert first.outputs["visibility"] == "private"
     assert first.outputs["selected-repository-ids"] == "[]"
     assert first.outputs["key-id"] == stored.key_id
-    assert json.loads(first.outputs["results"]) == [
+    assert first.results == [
         {
             "org": "octo-org",
             "app": "codespaces",
@@ -124,7 +124,7 @@ def test_unknown_repositories_are_all_listed_and_nothing_is_written(
     assert "web" not in error.split("octo-org:")[1].split(".")[0].split(", ")
     assert put_requests(emulator) == []
     assert emulator.secret("octo-org", "DEPLOY") is None
-    assert json.loads(result.outputs["results"])[0]["status"] == "failed"
+    assert result.results[0]["status"] == "failed"
 
 
 def test_dry_run_reports_without_writing(emulator: Emulator, run_action: RunAction) -> None:
@@ -217,7 +217,7 @@ def test_repositories_github_drops_are_reported(emulator: Emulator, run_action: 
     assert result.exit_code == 1
     (error,) = result.commands("error")
     assert "did not attach 1 repository: octo-org/api" in error
-    (row,) = json.loads(result.outputs["results"])
+    (row,) = result.results
     assert row["status"] == "failed"
     assert row["selected_repository_ids"] == [web]  # what GitHub kept, not what was sent
     assert json.loads(result.outputs["selected-repository-ids"]) == [web]

@@ -40,7 +40,7 @@ def test_three_secrets_into_two_orgs_with_the_minimum_requests(
     run = run_action(emulator, org="octo-org\nocto-labs", secrets=THREE)
     assert run.exit_code == 0, run.log
     assert run.outputs["status"] == "created"
-    results = json.loads(run.outputs["results"])
+    results = run.results
     assert [(r["org"], r["name"]) for r in results] == [
         ("octo-org", "API_KEY"),
         ("octo-org", "DB_URL"),
@@ -103,7 +103,7 @@ def test_mixed_status_and_dry_run(emulator: Emulator, run_action: RunAction) -> 
     dry = run_action(emulator, secrets="A=1\nB=2", dry_run="true")
     assert dry.exit_code == 0
     assert dry.outputs["status"] == "mixed"
-    assert [r["status"] for r in json.loads(dry.outputs["results"])] == [
+    assert [r["status"] for r in dry.results] == [
         "would-update",
         "would-create",
     ]
@@ -120,7 +120,7 @@ def test_an_unreachable_org_fails_once_and_the_others_go_on(
     errors = run.commands("error")
     assert len(errors) == 1
     assert "free-org" in errors[0]
-    results = json.loads(run.outputs["results"])
+    results = run.results
     assert [(r["org"], r["status"]) for r in results] == [
         ("free-org", "failed"),
         ("free-org", "failed"),
@@ -145,7 +145,7 @@ def test_one_failing_secret_does_not_stop_the_rest(
     )
     run = run_action(emulator, secrets="A=1\nB=2\nC=3")
     assert run.exit_code == 1
-    statuses = [r["status"] for r in json.loads(run.outputs["results"])]
+    statuses = [r["status"] for r in run.results]
     assert statuses == ["created", "failed", "created"]
     assert emulator.secret("octo-org", "C") is not None
 
@@ -170,7 +170,7 @@ def test_a_wrong_repository_in_one_org_writes_nowhere(
     assert [r for r in emulator.requests if r.method == "PUT"] == []
     (error,) = run.commands("error")
     assert "not found in octo-labs: octo-labs/nope" in error
-    results = json.loads(run.outputs["results"])
+    results = run.results
     assert [(r["org"], r["status"]) for r in results] == [
         ("octo-org", "failed"),
         ("octo-labs", "failed"),

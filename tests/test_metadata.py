@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +48,7 @@ def test_outputs_written_are_the_outputs_declared(
     run = run_action(emulator, name="A", value="v")
     assert run.exit_code == 0
     assert set(run.outputs) == declared
-    assert json.loads(run.outputs["results"])[0]["name"] == "A"
+    assert run.results[0]["name"] == "A"
 
 
 def readme_table(heading: str) -> list[str]:

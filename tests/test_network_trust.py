@@ -92,7 +92,7 @@ def assert_octo_org_alone_failed(run: ActionRun) -> None:
     assert "Internal error" not in run.log
     (error,) = run.commands("error")
     assert "not what GitHub's API documents" in error
-    results = {r["org"]: r["status"] for r in json.loads(run.outputs["results"])}
+    results = {r["org"]: r["status"] for r in run.results}
     assert results == {"octo-org": "failed", "octo-labs": "created"}
 
 
@@ -132,7 +132,7 @@ def test_a_bad_listing_fails_its_org_only(
     assert run.exit_code == 1
     assert "Internal error" not in run.log
     assert any("not what GitHub's API documents" in e for e in run.commands("error"))
-    results = {r["org"]: r["status"] for r in json.loads(run.outputs["results"])}
+    results = {r["org"]: r["status"] for r in run.results}
     assert results["octo-labs"] == "would-create"
 
 
@@ -145,7 +145,7 @@ def test_an_unknown_visibility_fails_its_org_only(
     assert run.exit_code == 1
     assert "Internal error" not in run.log
     assert any("unknown visibility" in e for e in run.commands("error"))
-    results = {r["org"]: r["status"] for r in json.loads(run.outputs["results"])}
+    results = {r["org"]: r["status"] for r in run.results}
     assert results == {"octo-org": "failed", "octo-labs": "created"}
 
 
@@ -416,7 +416,7 @@ def test_a_signal_reports_the_results_so_far(server: WireServer, tmp_path: Path)
     run = run_measured(env, signal_after=(2.0, signal.SIGTERM), timeout=30).run
     assert run.exit_code == 143, run.log
     assert "Traceback" not in run.log
-    results = json.loads(run.outputs["results"])
+    results = run.results
     assert {"org": "org-a", "status": "created"}.items() <= results[0].items()
     assert "Interrupted" in run.summary
 

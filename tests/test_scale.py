@@ -28,7 +28,7 @@ def test_a_plan_that_cannot_fit_fails_before_writing_with_the_figures(
     assert "the token of octo-org, octo-labs has 120 writes, which need at least 100 s" in error
     assert "Split the orgs across jobs, each with its own token" in error
     assert puts(emulator) == 0
-    assert {r["status"] for r in json.loads(run.outputs["results"])} == {"failed"}
+    assert {r["status"] for r in run.results} == {"failed"}
 
 
 def test_each_token_is_paced_and_counted_on_its_own(
@@ -76,5 +76,5 @@ def test_one_retry_budget_serves_every_token_of_the_run(
     )
     # octo-org's token waited 6 s; octo-labs' own token finds 4 s left, not 10.
     assert fake.sleeps == [6.0]
-    assert [r["status"] for r in json.loads(run.outputs["results"])] == ["created", "failed"]
+    assert [r["status"] for r in run.results] == ["created", "failed"]
     assert "beyond the 4.0s of retry" in run.commands("error")[0]

@@ -7,20 +7,14 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from typing import Any
 
 from github_emulator import ALL_STORES_TOKEN, FINE_GRAINED_TOKEN, Emulator
-from testkit import ActionRun, find_leaks
+from testkit import find_leaks
 
 from conftest import RunAction
 
 STORES = ("codespaces", "dependabot", "actions", "agents")
 VALUE = "CANARY-registry-token"
-
-
-def results(run: ActionRun) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = json.loads(run.outputs["results"])
-    return found
 
 
 def kind(path: str) -> str:
@@ -43,7 +37,7 @@ def test_one_secret_into_all_four_stores_of_two_orgs(
         value=VALUE,
     )
     assert run.exit_code == 0, run.log
-    assert [(r["org"], r["app"], r["status"]) for r in results(run)] == [
+    assert [(r["org"], r["app"], r["status"]) for r in run.results] == [
         (org, store, "created") for org in ("octo-org", "octo-labs") for store in STORES
     ]
     keys = set()
@@ -77,7 +71,7 @@ def test_a_store_the_token_may_not_use_fails_alone_with_its_permission(
         emulator, token=FINE_GRAINED_TOKEN, apps="codespaces, dependabot", name="A", value="v"
     )
     assert run.exit_code == 1
-    assert [(r["app"], r["status"]) for r in results(run)] == [
+    assert [(r["app"], r["status"]) for r in run.results] == [
         ("codespaces", "created"),
         ("dependabot", "failed"),
     ]
@@ -112,7 +106,7 @@ def test_keep_mode_delete_and_prune_work_per_store(
         prune="true",
     )
     assert run.exit_code == 0, run.log
-    assert [(r["app"], r["name"], r["status"], r["visibility"]) for r in results(run)] == [
+    assert [(r["app"], r["name"], r["status"], r["visibility"]) for r in run.results] == [
         ("actions", "APP_KEY", "updated", "all"),
         ("dependabot", "APP_KEY", "updated", "selected"),
         ("dependabot", "APP_OLD", "deleted", None),

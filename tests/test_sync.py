@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
 
 import pytest
 
@@ -16,13 +15,8 @@ from conftest import RunAction
 LISTING = "/orgs/octo-org/codespaces/secrets"
 
 
-def results(run: ActionRun) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = json.loads(run.outputs["results"])
-    return found
-
-
 def statuses(run: ActionRun) -> list[tuple[str, str, str]]:
-    return [(r["org"], r["name"], r["status"]) for r in results(run)]
+    return [(r["org"], r["name"], r["status"]) for r in run.results]
 
 
 def changes(emu: Emulator) -> list[str]:
@@ -46,8 +40,8 @@ def test_delete_alone_deletes_and_reports_absent(emulator: Emulator, run_action:
     run = run_action(emulator, delete="old, never_was")
     assert run.exit_code == 0, run.log
     assert statuses(run) == [("octo-org", "OLD", "deleted"), ("octo-org", "NEVER_WAS", "absent")]
-    assert results(run)[0]["previous_visibility"] == "all"
-    assert results(run)[0]["visibility"] is None
+    assert run.results[0]["previous_visibility"] == "all"
+    assert run.results[0]["visibility"] is None
     assert names(emulator) == []
     # Absent was known from the listing: no DELETE is sent for it.
     assert changes(emulator) == ["DELETE OLD"]
@@ -130,7 +124,7 @@ def test_an_org_whose_writes_failed_is_not_pruned(
     run = run_action(emulator, secrets="NPM_TOKEN=new\nNPM_NEW=new", include="NPM_*", prune="true")
     assert run.exit_code == 1
     assert ("octo-org", "NPM_OLD", "failed") in statuses(run)
-    assert "not pruned" in results(run)[-1]["error"]
+    assert "not pruned" in run.results[-1]["error"]
     assert "NPM_OLD" in names(emulator)
     assert not [c for c in changes(emulator) if c.startswith("DELETE")]
 
@@ -171,7 +165,7 @@ def test_a_plan_over_the_limit_fails_its_org_before_any_change(
     assert "over GitHub's limit of 100" in error
     assert [c for c in changes(emulator)] == ["PUT NEW_A", "PUT NEW_B"]  # octo-labs only
     assert all(r.path.startswith("/orgs/octo-labs") for r in emulator.requests if r.method == "PUT")
-    assert [r["status"] for r in results(run)] == ["failed", "failed", "created", "created"]
+    assert [r["status"] for r in run.results] == ["failed", "failed", "created", "created"]
 
 
 def test_deletes_go_first_when_writing_first_would_pass_the_limit(
@@ -246,13 +240,13 @@ def test_previous_state_and_repositories_added_and_removed(
     emulator.set_secret("octo-org", "SHARED", "old", visibility="all")
     run = run_action(emulator, secrets="DEPLOY=1", repositories="api")
     assert run.exit_code == 0, run.log
-    (deploy,) = results(run)
+    (deploy,) = run.results
     assert deploy["previous_visibility"] == "selected"
     assert deploy["previous_selected_repository_ids"] == [web]
     assert deploy["selected_repository_ids"] == [api]
     assert "| `DEPLOY` | updated | selected | +octo-org/api, -octo-org/web |" in run.summary
     shared = run_action(emulator, name="SHARED", value="2", visibility="private")
-    (row,) = results(shared)
+    (row,) = shared.results
     assert (row["previous_visibility"], row["previous_selected_repository_ids"]) == ("all", None)
     assert "| `SHARED` | updated | all → private | — |" in shared.summary
 

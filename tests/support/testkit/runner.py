@@ -9,6 +9,7 @@ the container's ENTRYPOINT does. Nothing here touches ``os.environ``.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -19,6 +20,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from codespaces_secrets.action import main, runner_from
 from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
@@ -41,6 +43,12 @@ class ActionRun:
     def log(self) -> str:
         """Everything the runner would show in the step's log."""
         return self.stdout + self.stderr
+
+    @property
+    def results(self) -> list[dict[str, Any]]:
+        """The ``results`` output, parsed: one object per org, store and secret."""
+        found: list[dict[str, Any]] = json.loads(self.outputs["results"])
+        return found
 
     def commands(self, name: str) -> list[str]:
         """The messages of every ``::name ...::message`` workflow command printed."""
