@@ -1,6 +1,6 @@
 """Container entry point: run the action and exit with its status."""
 
-from codespaces_secrets.action import main
+from codespaces_secrets.runtime import action
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(action())

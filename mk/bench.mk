@@ -13,6 +13,10 @@
 .PHONY: bench bench-setup
 
 BENCH_ARGS ?=
+# The action's and the floor's interpreter: requirements.txt and nothing else, as in the
+# image (the development .venv's editable installs add import hooks to every start).
+BENCH_RUNTIME := build/bench-runtime
+BENCH_RUNTIME_STAMP := $(BENCH_RUNTIME)/.installed-$(PYTHON_ID)
 BENCH_JS := scripts/bench/js
 # npm ci writes this copy of the lockfile last: newer than the lockfile = installed.
 BENCH_JS_STAMP := $(BENCH_JS)/node_modules/.package-lock.json
@@ -25,7 +29,7 @@ DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $(1) >/dev/null 2>&1
      DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $(1) >/dev/null; }
 endef
 
-bench-setup: $(BENCH_JS_STAMP) ## install the GitHub CLI and Node, and the JavaScript contender
+bench-setup: $(BENCH_JS_STAMP) $(BENCH_RUNTIME_STAMP) ## install the GitHub CLI, Node, the JavaScript contender and the runtime-only Python
 	@command -v gh >/dev/null 2>&1 || { $(call apt_install,gh); }
 	@gh --version | head -n 1
 	@echo "node $$(node --version)"
@@ -35,6 +39,13 @@ $(BENCH_JS_STAMP): $(BENCH_JS)/package.json $(BENCH_JS)/package-lock.json
 	  || { $(call apt_install,nodejs npm); }
 	cd $(BENCH_JS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
+
+$(BENCH_RUNTIME_STAMP): requirements.txt $(STAMP)
+	rm -rf $(BENCH_RUNTIME)
+	$(PY) -m venv --without-pip $(BENCH_RUNTIME)
+	$(PY) -m pip --python $(BENCH_RUNTIME)/bin/python install -q --disable-pip-version-check \
+	  --require-hashes --no-deps -r requirements.txt
+	touch $@
 
 bench: $(STAMP) bench-setup ## the action against the floor, Octokit and gh on the emulator (--strict: fail on a MISS)
 	$(PY) scripts/bench/bench.py $(BENCH_ARGS)

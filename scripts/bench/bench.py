@@ -8,6 +8,8 @@ was given (the emulator decrypts what it receives).
   action  entrypoint.py with the image's Python flags and the runner's INPUT_* variables
   floor   scripts/bench/floor.py: the same job with the same libraries (requests + PyNaCl)
           and nothing else: GET the key, seal, PUT, serially on one Session; same flags
+  floor, collector tuned   the floor with the two lines the action's entry point adds
+          (codespaces_secrets.runtime), for reference: the action's overhead like for like
   js      scripts/bench/js/set-secrets.mjs: what GitHub's docs show a JavaScript action
           author (@octokit/rest + libsodium-wrappers, lockfile-pinned), serial writes, on node
   gh      `gh secret set --app codespaces` (Debian's GitHub CLI), for reference
@@ -23,7 +25,6 @@ Medians over rounds; one table on stdout; everything in build/bench.json.
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import platform
@@ -38,9 +39,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from benchlib import (
-    ENTRYPOINT,
     PYTHON_FLAGS,
     REPO,
+    RUNTIME_PYTHON,
     BenchError,
     CallCost,
     Contender,
@@ -52,12 +53,14 @@ from benchlib import (
     Timing,
     call_costs,
     format_table,
+    image_app,
     import_profile,
     interleaved,
     parse_importtime,
     run_process,
 )
 
+from codespaces_secrets.runtime import THRESHOLD
 from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import runner_env
 
@@ -70,6 +73,7 @@ HERE = Path(__file__).resolve().parent
 FLOOR = HERE / "floor.py"
 JS_DIR = HERE / "js"
 JS_SCRIPT = JS_DIR / "set-secrets.mjs"
+TUNED = "floor, collector tuned"
 # Targets (issue 13): the action's median over a baseline's median.
 FLOOR_LIMIT = 1.15  # one secret and 20 secrets, against the floor
 JS_LIMIT = 1.0  # never slower than the JavaScript way, in any timed case
@@ -102,12 +106,17 @@ def dotenv(values: Mapping[str, str]) -> str:
 
 
 class Action:
-    """Runs entrypoint.py as the image's ENTRYPOINT does, with the runner's INPUT_* env."""
+    """Runs entrypoint.py as the image's ENTRYPOINT does, with the runner's INPUT_* env.
 
-    def __init__(self, emu: Emulator, workdir: Path) -> None:
+    ``python`` is the runtime interpreter, ``entrypoint`` the image-like /app's.
+    """
+
+    def __init__(self, emu: Emulator, workdir: Path, python: Path, entrypoint: Path) -> None:
         self.emu = emu
         self.workdir = workdir
-        self.argv = [sys.executable, *PYTHON_FLAGS, str(ENTRYPOINT)]
+        self.python = str(python)
+        self.entrypoint = str(entrypoint)
+        self.argv = [self.python, *PYTHON_FLAGS, self.entrypoint]
 
     def env(self, **inputs: str) -> dict[str, str]:
         """Every declared input set, as the runner sets them (unset ones get defaults)."""
@@ -147,13 +156,13 @@ class Action:
 
     def cprofile(self, out: Path, **inputs: str) -> None:
         """One `python -m cProfile -o OUT` run of the entry point (a success path)."""
-        argv = [sys.executable, *PYTHON_FLAGS, "-m", "cProfile", "-o", str(out), str(ENTRYPOINT)]
+        argv = [self.python, *PYTHON_FLAGS, "-m", "cProfile", "-o", str(out), self.entrypoint]
         run_process(argv, self.env(**inputs))
 
     def importtime(self, **inputs: str) -> str:
         """Standard error of one `python -X importtime` run of the entry point."""
         expect = 1 if inputs.get("name", "").startswith("1") else 0
-        argv = [sys.executable, "-X", "importtime", *PYTHON_FLAGS, str(ENTRYPOINT)]
+        argv = [self.python, "-X", "importtime", *PYTHON_FLAGS, self.entrypoint]
         return run_process(argv, self.env(**inputs), expect=expect)[1].stderr
 
 
@@ -176,9 +185,19 @@ class Plain:
         return run_process(self.argv, {**self.env, "SECRETS": json.dumps(values)})[0]
 
 
-def floor(emu: Emulator, workdir: Path) -> Plain:
-    """scripts/bench/floor.py, with the action's interpreter flags and CA variable."""
-    argv = [sys.executable, *PYTHON_FLAGS, str(FLOOR)]
+def floor(emu: Emulator, workdir: Path, python: Path) -> Plain:
+    """scripts/bench/floor.py, with the action's interpreter, flags and CA variable."""
+    argv = [str(python), *PYTHON_FLAGS, str(FLOOR)]
+    return Plain(argv, emu, workdir, REQUESTS_CA_BUNDLE=str(emu.ca_file))
+
+
+def floor_tuned(emu: Emulator, workdir: Path, python: Path) -> Plain:
+    """The floor, with the collector tuned as ``codespaces_secrets.runtime`` tunes the action."""
+    program = (
+        f"import gc; gc.set_threshold({THRESHOLD}); import runpy; "
+        f"runpy.run_path({str(FLOOR)!r}, run_name='__main__'); gc.freeze()"
+    )
+    argv = [str(python), *PYTHON_FLAGS, "-c", program]
     return Plain(argv, emu, workdir, REQUESTS_CA_BUNDLE=str(emu.ca_file))
 
 
@@ -240,10 +259,12 @@ class Gh:
 class Bench:
     """The scenarios, over one emulator; collects rows, targets and raw figures."""
 
-    def __init__(self, emu: Emulator, action: Action, floor: Plain, js: Plain, gh: Gh) -> None:
+    def __init__(
+        self, emu: Emulator, action: Action, floors: tuple[Plain, Plain], js: Plain, gh: Gh
+    ) -> None:
         self.emu = emu
         self.action = action
-        self.floor = floor
+        self.floor, self.floor_tuned = floors
         self.js = js
         self.gh = gh
         self.rows: list[Row] = []
@@ -272,6 +293,7 @@ class Bench:
         contenders = [
             Contender("action", "action", lambda t: self.action.run(name=ONE, value=t)),
             Contender("floor", "floor", lambda t: self.floor.run({ONE: t})),
+            Contender("floor-tuned", TUNED, lambda t: self.floor_tuned.run({ONE: t})),
             Contender("js", "JavaScript way", lambda t: self.js.run({ONE: t})),
             Contender("gh", "gh secret set --body", lambda t: self.gh.one(ONE, t)),
         ]
@@ -287,6 +309,7 @@ class Bench:
                 lambda t: self.action.run(secrets=dotenv(batch_values(t))),
             ),
             Contender("floor", "floor", lambda t: self.floor.run(batch_values(t))),
+            Contender("floor-tuned", TUNED, lambda t: self.floor_tuned.run(batch_values(t))),
             Contender("js", "JavaScript way", lambda t: self.js.run(batch_values(t))),
             Contender(
                 "gh-file", "gh secret set -f FILE", lambda t: self.gh.from_file(batch_values(t))
@@ -391,7 +414,7 @@ class Bench:
 
     def startup(self, rounds: int, node: str) -> dict[str, Samples]:
         """Scenario 5: whole-process start-up, no network."""
-        python = [sys.executable, *PYTHON_FLAGS]
+        python = [self.action.python, *PYTHON_FLAGS]
         failing = self.action.env(name="1BAD", value="x")
         plain = {"PATH": os.environ.get("PATH", "")}
 
@@ -491,7 +514,12 @@ def _listing(items: Sequence[tuple[str, float]]) -> str:
     return ", ".join(f"{name} {ms:.1f}" for name, ms in items)
 
 
-PHASED = (("action", "action"), ("floor", "floor"), ("js", "JavaScript way"))
+PHASED = (
+    ("action", "action"),
+    ("floor", "floor"),
+    ("floor-tuned", TUNED),
+    ("js", "JavaScript way"),
+)
 
 
 def phase_table(samples: Mapping[str, Mapping[str, Samples]]) -> dict[str, dict[str, Phases]]:
@@ -509,7 +537,7 @@ def phase_table(samples: Mapping[str, Mapping[str, Samples]]) -> dict[str, dict[
 
 def format_phases(table: Mapping[str, Mapping[str, Phases]]) -> str:
     """Milliseconds per phase, and the action's excess over the floor in each."""
-    head = f"{'':<18}{'':<16}{'to 1st request':>15}{'1st to last':>12}{'last to exit':>13}"
+    head = f"{'':<18}{'':<24}{'to 1st request':>15}{'1st to last':>12}{'last to exit':>13}"
     out = [head]
     for scenario, by_key in table.items():
         for index, (key, label) in enumerate(PHASED):
@@ -517,16 +545,18 @@ def format_phases(table: Mapping[str, Mapping[str, Phases]]) -> str:
             if p is not None:
                 name = scenario if index == 0 else ""
                 out.append(
-                    f"{name:<18}{label:<16}{_ms(p.before):>15}{_ms(p.between):>12}"
+                    f"{name:<18}{label:<24}{_ms(p.before):>15}{_ms(p.between):>12}"
                     f"{_ms(p.after):>13}"
                 )
-        action, base = by_key.get("action"), by_key.get("floor")
-        if action is not None and base is not None:
-            out.append(
-                f"{'':<18}{'action - floor':<16}{_ms(action.before - base.before, '+'):>15}"
-                f"{_ms(action.between - base.between, '+'):>12}"
-                f"{_ms(action.after - base.after, '+'):>13}"
-            )
+        action = by_key.get("action")
+        for key, label in (("floor", "action - floor"), ("floor-tuned", "action - tuned")):
+            base = by_key.get(key)
+            if action is not None and base is not None:
+                out.append(
+                    f"{'':<18}{label:<24}{_ms(action.before - base.before, '+'):>15}"
+                    f"{_ms(action.between - base.between, '+'):>12}"
+                    f"{_ms(action.after - base.after, '+'):>13}"
+                )
     return "\n".join(out)
 
 
@@ -537,8 +567,10 @@ def _ms(seconds: float, sign: str = "") -> str:
 # -- the run -------------------------------------------------------------------------------------
 
 
-def _missing_tools() -> str | None:
+def _missing_tools(python: Path) -> str | None:
     """What `make bench` would have installed, when it is not there."""
+    if not python.exists():
+        return f"{python} not found: run `make bench` (it builds the runtime environment)"
     if shutil.which("gh") is None:
         return "gh not found: run `make bench` (it installs Debian's gh) or apt-get install gh"
     if shutil.which("node") is None:
@@ -561,17 +593,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile-runs", type=int, default=5, help="importtime runs per path")
     parser.add_argument("--json", type=Path, default=JSON_OUT, help="where to write figures")
     parser.add_argument(
+        "--python",
+        type=Path,
+        default=RUNTIME_PYTHON,
+        help="the interpreter of the action and the floor: runtime dependencies only "
+        "(default: the one `make bench` builds)",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help=f"exit {MISS_EXIT} when any target is missed (default: report it, exit 0)",
     )
     args = parser.parse_args(argv)
-    missing = _missing_tools()
+    missing = _missing_tools(args.python)
     if missing is not None:
         print(missing, file=sys.stderr)
         return 2
-    # As the image does: no run pays for compiling the package (-B writes no .pyc).
-    compileall.compile_dir(str(REPO / "src" / "codespaces_secrets"), quiet=1)
     try:
         report, targets = _run(args)
     except BenchError as exc:
@@ -596,21 +633,27 @@ def _run(args: argparse.Namespace) -> tuple[dict[str, object], list[Target]]:
     ):
         workdir = Path(temp)
         gh = Gh(shutil.which("gh") or "gh", emu, workdir)
-        bench = Bench(
-            emu, Action(emu, workdir), floor(emu, workdir), javascript(node, emu, workdir), gh
-        )
+        # As in the image: /app holds the entry point and the compiled package (-B writes
+        # no .pyc, so no run pays for compiling), on an interpreter with only the runtime
+        # dependencies; the floor runs on that interpreter too.
+        entrypoint = image_app(workdir / "app")
+        action = Action(emu, workdir, args.python, entrypoint)
+        floors = (floor(emu, workdir, args.python), floor_tuned(emu, workdir, args.python))
+        bench = Bench(emu, action, floors, javascript(node, emu, workdir), gh)
         samples: dict[str, dict[str, Samples]] = {}
         spreads: dict[str, dict[str, float]] = {}
         n = len(BATCH)
         one_labels = [
             ("action", "action"),
             ("floor", "floor"),
+            ("floor-tuned", TUNED),
             ("js", "JavaScript way"),
             ("gh", "gh secret set --body"),
         ]
         batch_labels = [
             ("action", f"action, one run ({n} secrets)"),
             ("floor", "floor"),
+            ("floor-tuned", TUNED),
             ("js", "JavaScript way"),
             ("gh-file", "gh secret set -f FILE"),
             ("gh-each", f"{n} x gh secret set --body"),
@@ -744,6 +787,7 @@ def _report(
                 "startup": args.startup_rounds,
             },
             "python_flags": list(PYTHON_FLAGS),
+            "python_environment": "requirements.txt only, the package laid out as the image's /app",
             "every_timed_run_is": "an update of secrets created by an untimed warm-up round",
             "strict": args.strict,
         },
@@ -802,6 +846,10 @@ def _notes(
         "Ratios: action median / baseline median (start-up: / python -c pass; requests: "
         "/ the floor's, the fewest the job needs). floor = scripts/bench/floor.py (requests + "
         "PyNaCl, nothing else); JavaScript way = scripts/bench/js (Octokit + libsodium-wrappers).",
+        "The action's entry point tunes CPython's cycle collector for a one-run process "
+        "(codespaces_secrets.runtime); the floor, the smallest program, does not. "
+        f"'{TUNED}' is the floor with those two lines: the action's own overhead, like for "
+        "like (no target).",
         "PASS/MISS: the action's median over a baseline's against the target beside it"
         + (
             f"; --strict: a MISS exits {MISS_EXIT}."

@@ -5,8 +5,10 @@ Nothing here knows the scenarios; `bench.py` composes them.
 
 from __future__ import annotations
 
+import compileall
 import marshal
 import re
+import shutil
 import statistics
 import subprocess
 import time
@@ -21,11 +23,33 @@ ENTRYPOINT = REPO / "entrypoint.py"
 # The interpreter flags of the image's ENTRYPOINT (Dockerfile), so the start-up measured
 # here is the start-up a workflow pays (minus the container itself).
 PYTHON_FLAGS = ("-E", "-s", "-B", "-u", "-X", "utf8")
+# The Python contenders' interpreter: a virtual environment holding requirements.txt and
+# nothing else, as the image does (`make bench` builds it). The development .venv would
+# add its editable installs' import hooks to every start, which no user pays.
+RUNTIME_PYTHON = REPO / "build" / "bench-runtime" / "bin" / "python"
+# What the Dockerfile leaves out of /app (the command line, the typing marker).
+_NOT_IN_IMAGE = ("cli.py", "cliargs.py", "cliout.py", "__main__.py", "py.typed")
 _K = TypeVar("_K")
 
 
 class BenchError(RuntimeError):
     """A contender did not do what it was asked: the figures would be meaningless."""
+
+
+def image_app(dest: Path) -> Path:
+    """Lay out the action as the image's /app (entry point beside the package), compiled.
+
+    Returns the entry point. Compiled as the Dockerfile does, so no run pays for it.
+    """
+    package = dest / "codespaces_secrets"
+    shutil.copytree(
+        REPO / "src" / "codespaces_secrets",
+        package,
+        ignore=shutil.ignore_patterns("__pycache__", *_NOT_IN_IMAGE),
+    )
+    shutil.copy2(ENTRYPOINT, dest / "entrypoint.py")
+    compileall.compile_dir(str(package), quiet=1)
+    return dest / "entrypoint.py"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """``python -m codespaces_secrets``: the command-line tool."""
 
-from .cli import main
+from .runtime import cli
 
-raise SystemExit(main())
+raise SystemExit(cli())
