@@ -361,6 +361,25 @@ class Bench:
             if key != "action":
                 self.ratio(scenario, label, key, action, samples[key].median, limits.get(key))
 
+    def listing_row(self, scenario: str, samples: Mapping[str, Samples], latency: float) -> None:
+        """What the tuned floor would take with the one listing the limit check needs.
+
+        The listing is one more round trip than the floor and the JavaScript way make; this
+        row shows what any Python program pays once it makes it too (no target).
+        """
+        with_listing = samples["floor-tuned"].median + LISTINGS_PER_ORG * latency
+        self.rows.append(
+            Row(scenario, f"tuned floor + {LISTINGS_PER_ORG} listing RTT", with_listing)
+        )
+        self.rows.append(
+            Row(
+                scenario,
+                "  that / JavaScript way",
+                ratio=with_listing / samples["js"].median,
+                baseline="js",
+            )
+        )
+
     def ratio(
         self,
         scenario: str,
@@ -665,11 +684,15 @@ def _run(args: argparse.Namespace) -> tuple[dict[str, object], list[Target]]:
             samples[f"1 secret, {ms}"] = one
             limits = {"floor": FLOOR_LIMIT, "js": JS_LIMIT} if latency == 0 else {"js": JS_LIMIT}
             bench.timed_rows(f"{number} 1 secret, {ms}", one_labels, one, limits)
+            if latency:
+                bench.listing_row(f"{number} 1 secret, {ms}", one, latency)
             many = bench.batch(rounds)
             samples[f"{n} secrets, {ms}"] = many
             spreads[f"{n} secrets, {ms}"] = dict(bench.put_spread_ms)
             scenario = f"{'2' if latency == 0 else '3'} {n} secrets, {ms}"
             bench.timed_rows(scenario, batch_labels, many, limits)
+            if latency:
+                bench.listing_row(scenario, many, latency)
             if latency:
                 # The serial floor: every request waits one RTT, one after the other; the
                 # rest is what the floor's own run costs without any wait.
