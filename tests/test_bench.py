@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import ROOT
@@ -57,3 +58,37 @@ def test_floor_writes_every_secret_sealed_with_the_orgs_key() -> None:
             assert stored.value == value
             assert stored.visibility == "private"
         assert [r.method for r in emu.requests] == ["GET", "PUT", "PUT"]
+
+
+def test_the_action_is_timed_as_the_image_lays_it_out(tmp_path: Path) -> None:
+    """/app as the Dockerfile makes it: the entry point, the package compiled, no CLI."""
+    # The bench's own helper, run from its directory as bench.py imports it.
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, benchlib, pathlib; print(benchlib.image_app(pathlib.Path(sys.argv[1])))",
+            str(tmp_path / "app"),
+        ],
+        cwd=BENCH,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    entrypoint = Path(made.stdout.strip())
+    package = tmp_path / "app" / "codespaces_secrets"
+    assert entrypoint == tmp_path / "app" / "entrypoint.py"
+    assert (package / "runtime.py").is_file()
+    assert (package / "__pycache__").is_dir()
+    for left_out in ("cli.py", "cliargs.py", "cliout.py", "__main__.py", "py.typed"):
+        assert not (package / left_out).exists(), left_out
+    # It runs from there, before any network: no inputs is a clear error.
+    done = subprocess.run(
+        [sys.executable, "-E", "-s", "-B", str(entrypoint)],
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "::error" in done.stdout

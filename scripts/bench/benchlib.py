@@ -27,13 +27,18 @@ PYTHON_FLAGS = ("-E", "-s", "-B", "-u", "-X", "utf8")
 # nothing else, as the image does (`make bench` builds it). The development .venv would
 # add its editable installs' import hooks to every start, which no user pays.
 RUNTIME_PYTHON = REPO / "build" / "bench-runtime" / "bin" / "python"
-# What the Dockerfile leaves out of /app (the command line, the typing marker).
-_NOT_IN_IMAGE = ("cli.py", "cliargs.py", "cliout.py", "__main__.py", "py.typed")
+_PACKAGE = "src/codespaces_secrets/"
 _K = TypeVar("_K")
 
 
 class BenchError(RuntimeError):
     """A contender did not do what it was asked: the figures would be meaningless."""
+
+
+def _left_out_of_image() -> list[str]:
+    """The package's files that .dockerignore keeps out of the image (the command line...)."""
+    lines = (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    return [line.removeprefix(_PACKAGE) for line in lines if line.startswith(_PACKAGE)]
 
 
 def image_app(dest: Path) -> Path:
@@ -43,9 +48,9 @@ def image_app(dest: Path) -> Path:
     """
     package = dest / "codespaces_secrets"
     shutil.copytree(
-        REPO / "src" / "codespaces_secrets",
+        REPO / _PACKAGE,
         package,
-        ignore=shutil.ignore_patterns("__pycache__", *_NOT_IN_IMAGE),
+        ignore=shutil.ignore_patterns("__pycache__", *_left_out_of_image()),
     )
     shutil.copy2(ENTRYPOINT, dest / "entrypoint.py")
     compileall.compile_dir(str(package), quiet=1)
