@@ -1,8 +1,10 @@
 # Benchmark (included by the Makefile). `make bench` sets itself up (as root, or through
 # sudo): Debian's GitHub CLI, and Debian's nodejs and npm, from apt when missing; the
-# JavaScript contender's packages with `npm ci` from its committed lockfile. Then it runs
-# the action, the floor (scripts/bench/floor.py), the JavaScript way (scripts/bench/js)
-# and `gh secret set --app codespaces` side by side on the bundled emulator over HTTPS.
+# JavaScript contender's packages with `npm ci` from its committed lockfile; and
+# build/bench-runtime, an interpreter with requirements.txt only. Then it runs the action
+# (laid out as the image's /app), the floor (scripts/bench/floor.py), the floor with the
+# action's collector tuning, the JavaScript way (scripts/bench/js) and `gh secret set
+# --app codespaces` side by side on the bundled emulator over HTTPS.
 # One table and a PASS/MISS line per target on stdout; every figure in build/bench.json.
 # A MISS is reported, not fatal: `--strict` makes it exit non-zero. Then the scale curve
 # (scripts/bench/scale.py): 1, 10 and 50 orgs x 20 secrets, one token and one per org, on a
