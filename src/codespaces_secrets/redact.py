@@ -13,7 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 REDACTED = "***"
-MIN_LINE = 4  # the same rule as the log's masks (report.MIN_MASKED_LINE)
+# Lines shorter than this are not masked or scrubbed on their own (a whole secret always
+# is): masking a lone brace or quote of a JSON or dotenv block would blank it out of every
+# log line. The log's masks (report) and the scrubbing here share the rule, ``pieces``.
+MIN_LINE = 4
+
+
+def pieces(secret: str) -> list[str]:
+    """What is masked and scrubbed of one secret: whole, and each long-enough line of it."""
+    lines = secret.splitlines()
+    return [secret] + ([x for x in lines if len(x.strip()) >= MIN_LINE] if len(lines) > 1 else [])
 
 
 class Redactor:
@@ -26,12 +35,8 @@ class Redactor:
 
     def add(self, secret: str) -> None:
         """Remember a secret: whole, and each line of it long enough to be masked."""
-        if not secret.strip():
-            return
-        self._pieces.add(secret)
-        lines = secret.splitlines()
-        if len(lines) > 1:
-            self._pieces.update(x for x in lines if len(x.strip()) >= MIN_LINE)
+        if secret.strip():
+            self._pieces.update(pieces(secret))
 
     def scrub(self, text: str) -> str:
         """``text`` with every known secret replaced by ``***`` (longest first)."""

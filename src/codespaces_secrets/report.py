@@ -23,12 +23,10 @@ from actions_toolkit.command import Command
 from actions_toolkit.file_command import prepare_key_value_message
 
 from .errors import InputProblem
+from .redact import pieces
 from .results import RunResult, SecretResult, Status
 
 SUMMARY_TITLE = "### Organization secrets"
-# Lines shorter than this are not masked on their own (a whole value always is): masking
-# a lone brace or quote of a JSON or dotenv block would blank it out of every log line.
-MIN_MASKED_LINE = 4
 MAX_LISTED_PROBLEMS = 50
 MAX_LISTED_RETRIES = 10
 SIGNAL_NAMES = {2: "SIGINT", 15: "SIGTERM"}
@@ -57,11 +55,7 @@ class Report:
     def mask(self, values: Iterable[str]) -> None:
         """Register every value, and each line of a multi-line value, with the masker."""
         for value in values:
-            lines = value.splitlines()
-            pieces = [value] + (
-                [x for x in lines if len(x.strip()) >= MIN_MASKED_LINE] if len(lines) > 1 else []
-            )
-            for piece in pieces:
+            for piece in pieces(value):
                 # Text the log cannot encode (a lone surrogate) cannot reach the log at
                 # all, so it cannot leak there; validation refuses it as a value.
                 if piece.strip() and self._printable(piece):

@@ -2,7 +2,7 @@
 
 The runner hides a registered value only in lines printed after its ``::add-mask::``, so
 every mask must come before any other line. A value is registered whole and, when it
-has several lines, line by line (lines shorter than ``MIN_MASKED_LINE`` are left alone:
+has several lines, line by line (lines shorter than ``MIN_LINE`` are left alone:
 masking a lone brace would blank it out of every log line). Outside the masks, no secret
 piece, no marker and no ciphertext that was sent may appear in the log, the outputs or
 the step summary; and no line may start a workflow command the action does not issue
@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from codespaces_secrets.report import MIN_MASKED_LINE
+from codespaces_secrets.redact import MIN_LINE
 
 from .runner import ActionRun
 
@@ -28,7 +28,11 @@ def escaped(value: str) -> str:
 
 
 def mask_pieces(values: Iterable[str]) -> list[str]:
-    """Each value, and each line of a multi-line value that is masked on its own."""
+    """Each value, and each line of a multi-line value that is masked on its own.
+
+    This restates the rule instead of calling ``redact.pieces``: a checker sharing the
+    product's rule could not catch a fault in it.
+    """
     found: list[str] = []
     for value in values:
         if not value.strip():
@@ -36,7 +40,7 @@ def mask_pieces(values: Iterable[str]) -> list[str]:
         found.append(value)
         lines = value.splitlines()
         if len(lines) > 1:
-            found.extend(line for line in lines if len(line.strip()) >= MIN_MASKED_LINE)
+            found.extend(line for line in lines if len(line.strip()) >= MIN_LINE)
     return found
 
 
