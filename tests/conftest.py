@@ -50,9 +50,12 @@ def emu(emulator: Emulator) -> Emulator:
 
 
 @pytest.fixture
-def client(emulator: Emulator, spec: OpenApiSpec) -> Iterator[ApiClient]:
-    """A client that checks every request and answer against the OpenAPI description."""
-    checked = ApiClient(emulator, spec)
+def client(emu: Emulator, spec: OpenApiSpec) -> Iterator[ApiClient]:
+    """A client that checks every request and answer against the OpenAPI description.
+
+    It talks to ``emu``, so a test module that overrides ``emu`` gets its client too.
+    """
+    checked = ApiClient(emu, spec)
     with checked.session:
         yield checked
 

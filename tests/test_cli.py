@@ -14,11 +14,17 @@ CANARY = "CANARY-cli-value\nsecond line\n"
 
 
 def cli(
-    emu: Emulator, *args: str, stdin: str = "", token: str = ADMIN_TOKEN
+    emu: Emulator,
+    *args: str,
+    command: str | None = None,
+    stdin: str = "",
+    token: str = ADMIN_TOKEN,
 ) -> subprocess.CompletedProcess[str]:
+    """The command line in a process; ``command`` (delete, list) comes before the flags."""
     env = {"PATH": os.environ["PATH"], "GH_TOKEN": token}
+    named = [command] if command else []
     return subprocess.run(
-        [sys.executable, "-m", "codespaces_secrets", "--api-url", emu.url, *args],
+        [sys.executable, "-m", "codespaces_secrets", *named, "--api-url", emu.url, *args],
         input=stdin,
         env=env,
         capture_output=True,
@@ -116,7 +122,7 @@ def test_an_empty_secrets_file_is_named(emulator: Emulator, tmp_path: Path) -> N
 
 def test_delete_command(emulator: Emulator) -> None:
     emulator.set_secret("octo-org", "OLD", "v")
-    done = cli_command(emulator, "delete", "--org", "octo-org", "old", "missing")
+    done = cli(emulator, "--org", "octo-org", "old", "missing", command="delete")
     assert done.returncode == 0, done.stderr
     assert done.stdout == "octo-org\tOLD\tdeleted\t-\nocto-org\tMISSING\tabsent\t-\n"
     assert emulator.secret("octo-org", "OLD") is None
@@ -126,7 +132,7 @@ def test_list_command_never_shows_values(emulator: Emulator) -> None:
     web = emulator.repo_id("octo-org", "web")
     emulator.set_secret("octo-org", "A", CANARY, visibility="selected", repository_ids=[web])
     emulator.set_secret("octo-org", "B", CANARY, visibility="all")
-    done = cli_command(emulator, "list", "--org", "octo-org", "--json")
+    done = cli(emulator, "--org", "octo-org", "--json", command="list")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert [(r["name"], r["visibility"], r["repositories"]) for r in rows] == [
@@ -144,18 +150,6 @@ def test_a_trailing_newline_is_kept_and_noted(emulator: Emulator) -> None:
     stored = emulator.secret("octo-org", "NL")
     assert stored is not None
     assert stored.value == "value\n"
-
-
-def cli_command(emu: Emulator, command: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": os.environ["PATH"], "GH_TOKEN": ADMIN_TOKEN}
-    return subprocess.run(
-        [sys.executable, "-m", "codespaces_secrets", command, "--api-url", emu.url, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_errors_speak_in_flags_not_action_inputs(emulator: Emulator) -> None:

@@ -41,13 +41,6 @@ def emu(fake: FakeTime) -> Iterator[Emulator]:
         yield emulator
 
 
-@pytest.fixture
-def client(emu: Emulator, spec: OpenApiSpec) -> Iterator[ApiClient]:
-    checked = ApiClient(emu, spec)
-    with checked.session:
-        yield checked
-
-
 def write(client: ApiClient) -> int:
     """One content-creating request (a visibility-only update: no sealing needed)."""
     return client.put(f"{SECRETS}/A", json={"visibility": "all"}).status_code
