@@ -78,9 +78,9 @@ def test_the_action_is_timed_as_the_image_lays_it_out(tmp_path: Path) -> None:
     entrypoint = Path(made.stdout.strip())
     package = tmp_path / "app" / "codespaces_secrets"
     assert entrypoint == tmp_path / "app" / "entrypoint.py"
-    assert (package / "runtime.py").is_file()
+    assert (package / "process.py").is_file()
     assert (package / "__pycache__").is_dir()
-    for left_out in ("cli.py", "cliargs.py", "cliout.py", "__main__.py", "py.typed"):
+    for left_out in ("cli", "__main__.py", "py.typed"):
         assert not (package / left_out).exists(), left_out
     # It runs from there, before any network: no inputs is a clear error.
     done = subprocess.run(

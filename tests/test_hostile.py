@@ -36,8 +36,8 @@ from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
 from codespaces_secrets.cli import main as cli_main
+from codespaces_secrets.config import MAX_VALUE_BYTES
 from codespaces_secrets.inputs import INPUT_NAMES, parse
-from codespaces_secrets.limits import MAX_VALUE_BYTES
 from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import ROOT, ActionRun, FakeTime, escaped, run_in_process, runner_env
 from testkit.hostile import (

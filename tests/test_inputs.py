@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from codespaces_secrets.config import RepoRef, Visibility
+from codespaces_secrets.config import MAX_VALUE_BYTES, RepoRef, Visibility
 from codespaces_secrets.inputs import INPUT_NAMES, Parsed, parse
-from codespaces_secrets.limits import MAX_VALUE_BYTES
 
 BASE = {"token": "ghp_x", "org": "octo-org", "name": "API_KEY", "value": "s3cret"}
 

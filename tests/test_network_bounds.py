@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from codespaces_secrets.attempt import MIB, Limits
 from codespaces_secrets.clock import SYSTEM_CLOCK
 from codespaces_secrets.config import Access, RetryPolicy
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
-from codespaces_secrets.send import MIB, Limits
 from codespaces_secrets.transport import Transport
 from github_emulator import ADMIN_TOKEN, Emulator
 from github_emulator.hostile import (

@@ -18,17 +18,16 @@ from pathlib import Path
 import pytest
 import requests
 
-from codespaces_secrets import answers
 from codespaces_secrets.action import main, runner_from
 from codespaces_secrets.apiroot import check_api_root
+from codespaces_secrets.attempt import failure_kind
 from codespaces_secrets.clock import SYSTEM_CLOCK
 from codespaces_secrets.config import Access, RetryPolicy, Store
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
-from codespaces_secrets.github import GitHub
+from codespaces_secrets.github import GitHub, repository_item, secret_item
 from codespaces_secrets.remedies import remedy_for
 from codespaces_secrets.report import Runner, inert_line
 from codespaces_secrets.retry import Fault, Retrier
-from codespaces_secrets.send import failure_kind
 from codespaces_secrets.transport import Transport
 from github_emulator import ADMIN_TOKEN, Emulator
 from github_emulator.hostile import (
@@ -164,8 +163,8 @@ def test_a_body_that_is_not_json_is_a_clear_error(server: WireServer, raw: bytes
 @pytest.mark.parametrize("name", ["", "A B", "[x](https://e.example)", "A\n::error::x", "Ä"])
 def test_a_listed_name_github_would_refuse_is_a_bad_answer(name: str) -> None:
     with pytest.raises(ApiError, match="not a secret name"):
-        answers.secret_item({"name": name, "visibility": "all"}, "list")
-    assert answers.secret_item({"name": "API_KEY", "visibility": "all"}, "list") == (
+        secret_item({"name": name, "visibility": "all"}, "list")
+    assert secret_item({"name": "API_KEY", "visibility": "all"}, "list") == (
         "API_KEY",
         "all",
         "",
@@ -185,7 +184,7 @@ def test_a_listed_name_github_would_refuse_is_a_bad_answer(name: str) -> None:
 )
 def test_a_repository_is_checked_field_by_field(item: dict[str, object], problem: str) -> None:
     with pytest.raises(ApiError, match=f"a repository's {problem}"):
-        answers.repository_item(item, "look up")
+        repository_item(item, "look up")
 
 
 def test_http_999_is_not_retried_as_a_server_error(server: WireServer) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from codespaces_secrets.attempt import Limits
 from codespaces_secrets.config import Access, RetryPolicy
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
 from codespaces_secrets.retry import Decision, Fault, Retrier, WritePacer, minimum_write_time
-from codespaces_secrets.send import Limits
 from codespaces_secrets.transport import Transport
 from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import FakeTime, Recorder

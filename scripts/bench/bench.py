@@ -9,7 +9,7 @@ was given (the emulator decrypts what it receives).
   floor   scripts/bench/floor.py: the same job with the same libraries (requests + PyNaCl)
           and nothing else: GET the key, seal, PUT, serially on one Session; same flags
   floor, collector tuned   the floor with the two lines the action's entry point adds
-          (codespaces_secrets.runtime), for reference: the action's overhead like for like
+          (codespaces_secrets.process), for reference: the action's overhead like for like
   js      scripts/bench/js/set-secrets.mjs: what GitHub's docs show a JavaScript action
           author (@octokit/rest + libsodium-wrappers, lockfile-pinned), serial writes, on node
   gh      `gh secret set --app codespaces` (Debian's GitHub CLI), for reference
@@ -60,7 +60,7 @@ from benchlib import (
     run_process,
 )
 
-from codespaces_secrets.runtime import THRESHOLD
+from codespaces_secrets.process import THRESHOLD
 from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import runner_env
 
@@ -192,7 +192,7 @@ def floor(emu: Emulator, workdir: Path, python: Path) -> Plain:
 
 
 def floor_tuned(emu: Emulator, workdir: Path, python: Path) -> Plain:
-    """The floor, with the collector tuned as ``codespaces_secrets.runtime`` tunes the action."""
+    """The floor, with the collector tuned as ``codespaces_secrets.process`` tunes the action."""
     program = (
         f"import gc; gc.set_threshold({THRESHOLD}); import runpy; "
         f"runpy.run_path({str(FLOOR)!r}, run_name='__main__'); gc.freeze()"
@@ -870,7 +870,7 @@ def _notes(
         "/ the floor's, the fewest the job needs). floor = scripts/bench/floor.py (requests + "
         "PyNaCl, nothing else); JavaScript way = scripts/bench/js (Octokit + libsodium-wrappers).",
         "The action's entry point tunes CPython's cycle collector for a one-run process "
-        "(codespaces_secrets.runtime); the floor, the smallest program, does not. "
+        "(codespaces_secrets.process); the floor, the smallest program, does not. "
         f"'{TUNED}' is the floor with those two lines: the action's own overhead, like for "
         "like (no target).",
         "PASS/MISS: the action's median over a baseline's against the target beside it"

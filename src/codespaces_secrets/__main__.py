@@ -1,5 +1,5 @@
 """``python -m codespaces_secrets``: the command-line tool."""
 
-from .runtime import cli
+from .process import cli
 
 raise SystemExit(cli())

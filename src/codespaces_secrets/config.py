@@ -95,7 +95,7 @@ class Job(NamedTuple):
     dry_run: bool
     stores: tuple[Store, ...] = (Store.CODESPACES,)
     deletes: tuple[str, ...] = ()  # upper-case names to delete from every org and store
-    prune: tuple[str, ...] = ()  # upper-case include patterns; empty: no pruning
+    prune_patterns: tuple[str, ...] = ()  # upper-case include patterns; empty: no pruning
     run_time_limit: float = 1800.0  # seconds the writes may take under GitHub's limits
 
 
@@ -125,3 +125,14 @@ class Config(NamedTuple):
 
     job: Job
     access: Access
+
+
+# GitHub's documented limits on organization secrets.
+# Codespaces: 100 secrets per organization, each at most 48 KB
+# https://docs.github.com/en/codespaces/managing-codespaces-for-your-organization/managing-development-environment-secrets-for-your-repository-or-organization
+# Actions: 1,000 secrets per organization, 48 KB each
+# https://docs.github.com/en/actions/reference/limits
+# Dependabot and Copilot agents: no documented count limit was found, so none is checked
+# before writing (GitHub's own refusal is reported if one exists).
+MAX_VALUE_BYTES = 48 * 1024  # each secret's value is at most 48 KB, in every store
+STORE_LIMITS: dict[Store, int] = {Store.CODESPACES: 100, Store.ACTIONS: 1000}

@@ -80,6 +80,17 @@ class RepositoryError(ActionError):
     title = "Repository problem"
 
 
+def bad_answer(operation: str, problem: str, status: int | None = None) -> ApiError:
+    """The error for an answer that is not what GitHub's API documents."""
+    return ApiError(
+        f"Could not {operation}: the server's answer is not what GitHub's API documents "
+        f"({problem}).",
+        remedy="Check that api-url is GitHub's REST API root and that no proxy alters "
+        "answers; if it is GitHub, re-run the job.",
+        status=status,
+    )
+
+
 QUOTE_LIMIT = 60  # characters of user input quoted back in a message
 
 

@@ -3,7 +3,12 @@
 The four organization secret stores share one API shape under ``/orgs/{org}/{store}/``:
 https://docs.github.com/en/rest/codespaces/organization-secrets (and the Actions,
 Dependabot and Copilot agents equivalents). Each store has its own public key.
-Every answer is checked by ``answers`` before use.
+Every answer is checked before use (the readers at the end of this file): a server that
+is not GitHub, a broken proxy or a GitHub bug can answer 200 with anything — HTML,
+``null`` fields, a list where an object belongs, a key that is not a key. Each reader
+checks the types and ranges of exactly the fields the action reads, as GitHub's OpenAPI
+description documents them, and returns a typed value or raises ``bad_answer``'s error,
+which belongs to its org or secret like any other API error.
 
 Page caps come from GitHub's documented limits at 100 items a page, plus one page of
 slack for a list that grows while it is read: at most 1,000 secrets per org in the
@@ -13,16 +18,18 @@ per organization ("Repository limits" in GitHub's docs), so 1,001 pages of repos
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
-from . import answers
 from .config import Repository, Store, Visibility
-from .errors import ApiError
+from .errors import ApiError, bad_answer
 
 if TYPE_CHECKING:
-    from .send import Answer
+    from .attempt import Answer
     from .transport import Transport
 
 
@@ -65,7 +72,7 @@ class GitHub:
         answer = self.transport.request(
             "GET", f"{_secrets_path(org, store)}/public-key", operation=operation, store=store
         )
-        key_id, key = answers.public_key(_json(answer, operation), operation)
+        key_id, key = public_key_fields(_json(answer, operation), operation)
         return PublicKey(key_id=key_id, key=key)
 
     def list_secrets(self, org: str, store: Store) -> dict[str, ExistingSecret]:
@@ -78,7 +85,7 @@ class GitHub:
             max_pages=SECRET_PAGES,
             store=store,
         )
-        found = (answers.secret_item(item, operation) for item in items)
+        found = (secret_item(item, operation) for item in items)
         secrets = (
             ExistingSecret(name.upper(), Visibility(seen), updated) for name, seen, updated in found
         )
@@ -165,7 +172,7 @@ class GitHub:
 
     def _repository(self, item: Any, operation: str) -> Repository:
         """A checked repository; its name is shown, so no secret may ride in it."""
-        repo_id, full_name = answers.repository_item(item, operation)
+        repo_id, full_name = repository_item(item, operation)
         return Repository(id=repo_id, full_name=self.transport.redactor.scrub(full_name))
 
 
@@ -173,4 +180,75 @@ def _json(answer: Answer, operation: str) -> Any:
     try:
         return answer.json()
     except ValueError:
-        raise answers.bad_answer(operation, "it is not JSON", answer.status) from None
+        raise bad_answer(operation, "it is not JSON", answer.status) from None
+
+
+# -- checks: each reader takes parsed JSON, checks exactly the fields the action reads
+
+KEY_BYTES = 32  # a Curve25519 public key, as libsodium's sealed boxes use
+VISIBILITIES = ("all", "private", "selected")
+MAX_ID = 2**63 - 1  # GitHub's IDs are int64
+# What GitHub allows in names; checking it also keeps markup and control characters that
+# a hostile server could put in a name out of the log and the summary.
+SECRET_NAME = re.compile(r"[A-Za-z0-9_]{1,255}")
+TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
+FULL_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9_.-]{1,100}")
+
+
+def json_object(body: Any, operation: str) -> dict[str, Any]:
+    """The answer as a JSON object."""
+    if not isinstance(body, dict):
+        raise bad_answer(operation, f"expected a JSON object, got {_kind(body)}")
+    return body
+
+
+def public_key_fields(body: Any, operation: str) -> tuple[str, str]:
+    """``key_id`` (a non-empty string or an integer) and ``key`` (32 bytes, base64)."""
+    found = json_object(body, operation)
+    key_id, key = found.get("key_id"), found.get("key")
+    if isinstance(key_id, bool) or not isinstance(key_id, str | int) or key_id == "":
+        raise bad_answer(operation, "key_id is missing or not a string")
+    if not isinstance(key, str):
+        raise bad_answer(operation, "key is missing or not a string")
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except (binascii.Error, ValueError):
+        raise bad_answer(operation, "key is not base64") from None
+    if len(raw) != KEY_BYTES:
+        raise bad_answer(operation, f"key is {len(raw)} bytes, not {KEY_BYTES}")
+    if raw == bytes(KEY_BYTES):
+        raise bad_answer(operation, "key is all zeros")
+    return str(key_id), key
+
+
+def secret_item(item: Any, operation: str) -> tuple[str, str, str]:
+    """A listed secret's ``name``, ``visibility`` and ``updated_at`` ('' when missing).
+
+    The visibility is one of GitHub's three; the time is ISO 8601, as GitHub sends it.
+    """
+    found = json_object(item, operation)
+    name, visibility = found.get("name"), found.get("visibility")
+    if not isinstance(name, str) or not SECRET_NAME.fullmatch(name):
+        raise bad_answer(operation, "a secret's name is missing or not a secret name")
+    if visibility not in VISIBILITIES:
+        raise bad_answer(operation, f"secret {name} has an unknown visibility")
+    updated = found.get("updated_at")
+    if updated is not None and not (isinstance(updated, str) and TIME.fullmatch(updated)):
+        raise bad_answer(operation, f"secret {name} has an updated_at that is not a time")
+    return name, str(visibility), updated or ""
+
+
+def repository_item(item: Any, operation: str) -> tuple[int, str]:
+    """A repository's ``id`` (a positive integer) and ``full_name`` (``owner/name``)."""
+    found = json_object(item, operation)
+    repo_id, full_name = found.get("id"), found.get("full_name")
+    if isinstance(repo_id, bool) or not isinstance(repo_id, int) or not 0 < repo_id <= MAX_ID:
+        raise bad_answer(operation, "a repository's id is missing or not a positive integer")
+    if not isinstance(full_name, str) or not FULL_NAME.fullmatch(full_name):
+        raise bad_answer(operation, "a repository's full_name is missing or not owner/name")
+    return repo_id, full_name
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", type(None): "null"}
+    return names.get(type(value), "a " + type(value).__name__)

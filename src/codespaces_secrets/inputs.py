@@ -15,10 +15,20 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .apiroot import DEFAULT_API_URL, check_api_root
-from .batch import parse_secrets_text
-from .config import Access, Config, Job, RepoRef, RetryPolicy, Secret, Store, Visibility
+from .config import (
+    MAX_VALUE_BYTES,
+    STORE_LIMITS,
+    Access,
+    Config,
+    Job,
+    RepoRef,
+    RetryPolicy,
+    Secret,
+    Store,
+    Visibility,
+)
 from .errors import QUOTE_LIMIT, InputProblem, quoted
-from .limits import MAX_VALUE_BYTES, STORE_LIMITS
+from .secrets_text import parse_secrets_text
 from .valuefile import read_value_file
 
 # The inputs of action.yml, in order; a test keeps the two in step.
@@ -143,7 +153,7 @@ def parse(
             dry_run,
             stores=tuple(stores),
             deletes=tuple(deletes),
-            prune=tuple(prune),
+            prune_patterns=tuple(prune),
             run_time_limit=60.0 * (minutes or DEFAULT_RUN_MINUTES),
         )
         config = Config(job, Access(api_url, token, retry, tuple(org_tokens.items())))

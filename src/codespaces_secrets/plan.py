@@ -13,10 +13,9 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import NamedTuple
 
-from .config import Job, RepoRef, Repository, Secret, Store, Visibility
+from .config import STORE_LIMITS, Job, RepoRef, Repository, Secret, Store, Visibility
 from .errors import ActionError, LimitError, RepositoryError
 from .github import ExistingSecret, GitHub, PublicKey
-from .limits import STORE_LIMITS
 
 
 class Before(NamedTuple):
@@ -132,13 +131,13 @@ def _before(name: str, facts: StoreFacts) -> Before | None:
 
 def _pruned(job: Job, existing: dict[str, ExistingSecret]) -> list[str]:
     """Existing names that an include pattern matches, that the batch does not hold."""
-    if not job.prune:
+    if not job.prune_patterns:
         return []
     keep = {secret.name for secret in job.secrets} | set(job.deletes)
     return sorted(
         name
         for name in existing
-        if name not in keep and any(fnmatchcase(name, pattern) for pattern in job.prune)
+        if name not in keep and any(fnmatchcase(name, pattern) for pattern in job.prune_patterns)
     )
 
 

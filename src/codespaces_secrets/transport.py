@@ -20,17 +20,16 @@ import requests.utils
 from requests.structures import CaseInsensitiveDict
 
 from . import __version__
-from .answers import bad_answer
 from .apiroot import host_of, is_github_host, is_loopback, within_api
+from .attempt import Answer, Limits, NoAnswer, make_attempt
 from .clock import Clock
 from .config import Access, Store
 from .deadline import DeadlineAdapter
-from .errors import ApiError, KeyRejectedError, RetriesExhaustedError
+from .errors import ApiError, KeyRejectedError, RetriesExhaustedError, bad_answer
 from .events import Events
 from .redact import Redactor
 from .remedies import CHECK_API_URL, remedy_for
 from .retry import Decision, Fault, Retrier, WritePacer
-from .send import Answer, Limits, NoAnswer, send_once
 
 API_VERSION = "2022-11-28"
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -178,7 +177,7 @@ class Transport:
         json: Mapping[str, Any] | None,
         params: Mapping[str, str | int] | None,
     ) -> Answer:
-        return send_once(
+        return make_attempt(
             self.session,
             method,
             url,

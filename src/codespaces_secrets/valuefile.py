@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .config import MAX_VALUE_BYTES
 from .errors import quoted
-from .limits import MAX_VALUE_BYTES
 
 
 def read_value_file(path_text: str, workspace: Path | None) -> tuple[str | None, str]:

@@ -7,13 +7,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from codespaces_secrets.attempt import Limits
 from codespaces_secrets.clock import Clock
 from codespaces_secrets.config import Access
 from codespaces_secrets.core import Connect
 from codespaces_secrets.events import Events
 from codespaces_secrets.redact import Redactor
 from codespaces_secrets.retry import Retrier, WritePacer
-from codespaces_secrets.send import Limits
 from codespaces_secrets.transport import Transport
 
 

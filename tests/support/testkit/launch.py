@@ -13,7 +13,7 @@ import functools
 import sys
 from collections.abc import Callable
 
-from codespaces_secrets.runtime import run_tuned
+from codespaces_secrets.process import run_tuned
 
 from .fakes import connect_with
 

@@ -19,7 +19,7 @@ def test_the_entry_point_tunes_the_collector_before_loading_and_freezes_after() 
     """The adapter is loaded after the threshold is raised; what is left is frozen."""
     program = (
         "import gc, json\n"
-        "from codespaces_secrets.runtime import THRESHOLD, run_tuned\n"
+        "from codespaces_secrets.process import THRESHOLD, run_tuned\n"
         "seen = {}\n"
         "def load():\n"
         "    seen['threshold'] = gc.get_threshold()[0]\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codespaces_secrets.batch import parse_secrets_text
+from codespaces_secrets.secrets_text import parse_secrets_text
 
 
 def pairs(text: str) -> list[tuple[str, str]]:

@@ -116,7 +116,7 @@ class NoAnswer(Exception):  # noqa: N818 - an outcome, not a programming error
         self.fault = fault
 
 
-def send_once(
+def make_attempt(
     session: requests.Session,
     method: str,
     url: str,

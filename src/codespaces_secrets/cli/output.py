@@ -11,10 +11,10 @@ import json
 import re
 from typing import NamedTuple, TextIO
 
-from .cliargs import FLAGS
-from .config import Store
-from .core import Listed
-from .results import RunResult
+from ..config import Store
+from ..core import Listed
+from ..results import RunResult
+from .args import FLAGS
 
 # The core's messages speak the action's language; a terminal user typed flags.
 _IN_CLI_TERMS = (

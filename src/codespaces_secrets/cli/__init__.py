@@ -17,13 +17,13 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from .cliargs import COMMANDS, FLAGS, FileError, build_parser, raw_inputs
-from .cliout import StreamEvents, in_cli_terms, print_listing, print_result
-from .core import execute, inventory
-from .errors import Interrupted
-from .inputs import parse
-from .results import RunResult
-from .signals import interruptible
+from ..core import execute, inventory
+from ..errors import Interrupted
+from ..inputs import parse
+from ..results import RunResult
+from ..signals import interruptible
+from .args import COMMANDS, FLAGS, FileError, build_parser, raw_inputs
+from .output import StreamEvents, in_cli_terms, print_listing, print_result
 
 
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:

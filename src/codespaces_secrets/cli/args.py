@@ -13,8 +13,8 @@ import getpass
 import os
 from typing import TextIO
 
-from . import __version__
-from .config import Store
+from .. import __version__
+from ..config import Store
 
 # How each input is called on the command line, so errors name what the user typed.
 FLAGS = {
@@ -36,7 +36,6 @@ FLAGS = {
     "retry-wait-limit": "--retry-wait-limit",
     "run-time-limit": "--run-time-limit",
 }
-COMMANDS = ("set", "delete", "list")
 COMMANDS = ("set", "delete", "list")
 PROG = "codespaces-org-secret"
 
