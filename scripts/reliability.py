@@ -53,8 +53,8 @@ from hypothesis import strategies as st
 
 from codespaces_secrets.action import main, runner_from
 from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
-from codespaces_secrets.core import Connect
 from codespaces_secrets.inputs import INPUT_NAMES, parse
+from codespaces_secrets.seam import Connect
 from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import ROOT, ActionRun, FakeTime, attacks, connect_with, hostile, read_back, runner_env
 

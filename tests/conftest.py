@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
-from codespaces_secrets.core import Connect
+from codespaces_secrets.seam import Connect
 from github_emulator import ADMIN_TOKEN, Emulator
 from github_emulator.openapi import OpenApiSpec
 from testkit import ActionRun, run_in_process, runner_env

@@ -183,8 +183,8 @@ def test_https_with_a_custom_ca(run_action: RunAction, monkeypatch: pytest.Monke
         assert untrusted.exit_code == 1
         assert "REQUESTS_CA_BUNDLE" in untrusted.commands("error")[0]
         assert emu.secret("octo-org", "TLS") is None
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", emu.ca_file)
-        trusted = run_action(emu, name="TLS", value="v", retry_wait_limit="0")
+        env = {"REQUESTS_CA_BUNDLE": emu.ca_file}
+        trusted = run_action(emu, env=env, name="TLS", value="v", retry_wait_limit="0")
         assert trusted.exit_code == 0, trusted.log
         stored = emu.secret("octo-org", "TLS")
         assert stored is not None

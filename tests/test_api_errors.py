@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from codespaces_secrets.apply import apply_store
+from codespaces_secrets.apply import StoreRun
 from codespaces_secrets.clock import SYSTEM_CLOCK
 from codespaces_secrets.github import GitHub
 from codespaces_secrets.inputs import parse
-from codespaces_secrets.plan import StorePlan, plan_org
+from codespaces_secrets.ledger import Ledger
+from codespaces_secrets.plan import plan_org
 from codespaces_secrets.results import Status
-from codespaces_secrets.transport import Transport
+from codespaces_secrets.transport import HttpTransport
 from github_emulator import (
     ADMIN_TOKEN,
     FINE_GRAINED_TOKEN,
@@ -121,14 +122,18 @@ def test_a_key_rotated_between_plan_and_write_is_survived(emulator: Emulator) ->
     )
     assert parsed.config is not None
     events = Recorder()
-    transport = Transport(parsed.config.access, clock=SYSTEM_CLOCK, events=events)
+    transport = HttpTransport(parsed.config.access, clock=SYSTEM_CLOCK, events=events)
     github = GitHub(transport)
-    (store_plan,) = plan_org("octo-org", parsed.config.job, github)
-    assert isinstance(store_plan, StorePlan)
-    emulator.rotate_key("octo-org")
-    outcome = apply_store(store_plan, False, github, events)
-    assert outcome.errors == [], outcome
-    assert [r.status for r in outcome.results] == [Status.CREATED, Status.CREATED]
+    (store_plan,) = plan_org("octo-org", parsed.config.job, github).stores
+    assert store_plan.error is None
+    new_key_id = emulator.rotate_key("octo-org")
+    ledger = Ledger()
+    run = StoreRun(store_plan, github, events, ledger)
+    run.run()
+    assert run.errors == [], run.errors
+    assert [r.status for r in ledger.results()] == [Status.CREATED, Status.CREATED]
+    assert run.key is not None
+    assert run.key.key_id == new_key_id  # the key-id output names the key used
     keys = [r for r in emulator.requests if r.path.endswith("/public-key")]
     assert len(keys) == 2  # the plan's, and one more after the first refusal
     for name, value in (("A", "1"), ("B", "2")):

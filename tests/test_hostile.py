@@ -75,13 +75,14 @@ def waits() -> FakeTime:
 
 
 @pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Send every non-loopback request to a dead proxy: no DNS, no network, no wait."""
+def offline() -> dict[str, str]:
+    """An environment that sends every non-loopback request to a dead proxy: no DNS, no wait."""
     dead = f"http://127.0.0.1:{closed_port()}"
+    env = {}
     for name in PROXY_NAMES:
         value = "127.0.0.1,localhost,::1" if name == "NO_PROXY" else dead
-        monkeypatch.setenv(name, value)
-        monkeypatch.setenv(name.lower(), value)
+        env[name] = env[name.lower()] = value
+    return env
 
 
 # -- every input of the real action ------------------------------------------------------
@@ -91,7 +92,7 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 @hostile(200)
 @given(inputs=action_inputs())
 def test_action_survives_hostile_inputs(
-    run_action: RunAction, waits: FakeTime, offline: None, inputs: dict[str, str]
+    run_action: RunAction, waits: FakeTime, offline: dict[str, str], inputs: dict[str, str]
 ) -> None:
     with Emulator() as emu:
         # Existing secrets, so that updates and kept visibilities are exercised too.
@@ -102,7 +103,10 @@ def test_action_survives_hostile_inputs(
         assume(not marked_plain_input(resolved))
         waits.sleeps.clear()
         run = run_action(
-            emu, clock=waits.clock, **{name.replace("-", "_"): v for name, v in resolved.items()}
+            emu,
+            clock=waits.clock,
+            env=offline,
+            **{name.replace("-", "_"): v for name, v in resolved.items()},
         )
         check_run(
             run,
@@ -188,7 +192,7 @@ HUGE = 3 * 1024 * 1024  # several MB: far beyond the 48 KB a value may have
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("name", INPUT_NAMES)
 def test_huge_input(
-    emulator: Emulator, run_action: RunAction, waits: FakeTime, offline: None, name: str
+    emulator: Emulator, run_action: RunAction, waits: FakeTime, offline: dict[str, str], name: str
 ) -> None:
     filler = {"token": "ghp_" + CANARY, "value": CANARY}.get(name, "x")
     huge = filler + "x" * HUGE + ("\n" + "y" * 100) * 50
@@ -198,7 +202,10 @@ def test_huge_input(
         inputs[name] = huge if name == "include" else f'A="{CANARY}{"x" * HUGE}"'
     started = time.monotonic()
     run = run_action(
-        emulator, clock=waits.clock, **{k.replace("-", "_"): v for k, v in inputs.items()}
+        emulator,
+        clock=waits.clock,
+        env=offline,
+        **{k.replace("-", "_"): v for k, v in inputs.items()},
     )
     assert time.monotonic() - started < 20
     assert run.exit_code == 1
@@ -469,8 +476,8 @@ def test_tls_wrong_ca_fails_clearly(
 ) -> None:
     with Emulator(tls=True) as other:
         assert other.ca_file is not None
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", other.ca_file)
-        tls_failure(run_action(tls_emulator, name="A", value=CANARY), tls_emulator)
+        env = {"REQUESTS_CA_BUNDLE": other.ca_file}
+        tls_failure(run_action(tls_emulator, env=env, name="A", value=CANARY), tls_emulator)
 
 
 @pytest.mark.timeout(60)
@@ -490,8 +497,8 @@ def test_tls_verification_cannot_be_switched_off(
     name: str,
     setting: str,
 ) -> None:
-    monkeypatch.setenv(name, setting)
-    tls_failure(run_action(tls_emulator, name="A", value=CANARY), tls_emulator)
+    env = {name: setting}
+    tls_failure(run_action(tls_emulator, env=env, name="A", value=CANARY), tls_emulator)
 
 
 @pytest.mark.timeout(60)
@@ -500,8 +507,8 @@ def test_tls_with_the_ca_bundle_works(
 ) -> None:
     assert tls_emulator.ca_file is not None
     assert tls_emulator.url.startswith("https://")
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", tls_emulator.ca_file)
-    run = run_action(tls_emulator, name="A", value=CANARY)
+    env = {"REQUESTS_CA_BUNDLE": tls_emulator.ca_file}
+    run = run_action(tls_emulator, env=env, name="A", value=CANARY)
     check_run(run, tls_emulator, [ADMIN_TOKEN, CANARY])
     assert run.exit_code == 0
     stored = tls_emulator.secret("octo-org", "A")
@@ -514,8 +521,7 @@ def test_tls_with_the_ca_bundle_works(
 def test_missing_ca_bundle_is_explained(
     tls_emulator: Emulator, run_action: RunAction, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    monkeypatch.setenv(name, "/nonexistent/ca.pem")
-    run = run_action(tls_emulator, name="A", value=CANARY)
+    run = run_action(tls_emulator, env={name: "/nonexistent/ca.pem"}, name="A", value=CANARY)
     check_run(run, tls_emulator, [ADMIN_TOKEN, CANARY])
     assert any(name in error for error in run.commands("error"))
 
@@ -604,12 +610,8 @@ def test_token_beyond_latin1(emulator: Emulator, run_action: RunAction) -> None:
 @pytest.mark.parametrize(
     "url", ["https://exa mple.invalid", "https://a..b.invalid", f"https://{'a' * 64}.invalid"]
 )
-def test_api_url_requests_cannot_use(
-    run_action: RunAction, waits: FakeTime, monkeypatch: pytest.MonkeyPatch, url: str
-) -> None:
-    for name in PROXY_NAMES:  # no proxy: urllib3 checks the host itself (no DNS is reached)
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
+def test_api_url_requests_cannot_use(run_action: RunAction, waits: FakeTime, url: str) -> None:
+    # No proxy in the action's environment: urllib3 checks the host itself (no DNS).
     run = run_action(
         None, clock=waits.clock, api_url=url, name="A", value=CANARY, retry_wait_limit="0"
     )

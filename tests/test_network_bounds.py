@@ -19,7 +19,7 @@ from codespaces_secrets.attempt import MIB, Limits
 from codespaces_secrets.clock import SYSTEM_CLOCK
 from codespaces_secrets.config import Access, RetryPolicy
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
-from codespaces_secrets.transport import Transport
+from codespaces_secrets.transport import HttpTransport
 from github_emulator import ADMIN_TOKEN, Emulator
 from github_emulator.hostile import (
     Drip,
@@ -41,16 +41,16 @@ LISTING = "/orgs/octo-org/codespaces/secrets"
 
 def client(
     url: str, *, deadline: float = 0.5, max_body: int = 4 * MIB, **policy: float
-) -> Transport:
+) -> HttpTransport:
     """A transport with a short deadline and real time (timeouts are real)."""
     access = Access(url, ADMIN_TOKEN, RetryPolicy(**policy))  # type: ignore[arg-type]
     limits = Limits(connect=deadline, deadline=deadline, max_body=max_body)
-    return Transport(access, clock=SYSTEM_CLOCK, events=Recorder(), limits=limits)
+    return HttpTransport(access, clock=SYSTEM_CLOCK, events=Recorder(), limits=limits)
 
 
-def instant(emu: Emulator) -> Transport:
+def instant(emu: Emulator) -> HttpTransport:
     """A transport with the default limits whose waits are simulated."""
-    return Transport(Access(emu.url, ADMIN_TOKEN), clock=FakeTime().clock, events=Recorder())
+    return HttpTransport(Access(emu.url, ADMIN_TOKEN), clock=FakeTime().clock, events=Recorder())
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_every_attempt_ends_at_its_deadline(emulator: Emulator, mode: Stall | Dr
 def test_a_dripped_tls_answer_ends_at_the_deadline() -> None:
     with Emulator(tls=True) as emu:
         emu.misbehave("GET", KEY, Drip(interval=0.05, where="body"))
-        transport = Transport(
+        transport = HttpTransport(
             Access(emu.url, ADMIN_TOKEN, RetryPolicy(max_attempts=1)),
             clock=SYSTEM_CLOCK,
             events=Recorder(),

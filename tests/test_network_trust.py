@@ -25,10 +25,11 @@ from codespaces_secrets.clock import SYSTEM_CLOCK
 from codespaces_secrets.config import Access, RetryPolicy, Store
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
 from codespaces_secrets.github import GitHub, repository_item, secret_item
+from codespaces_secrets.netenv import network_from
 from codespaces_secrets.remedies import remedy_for
 from codespaces_secrets.report import Runner, inert_line
 from codespaces_secrets.retry import Fault, Retrier
-from codespaces_secrets.transport import Transport
+from codespaces_secrets.transport import HttpTransport
 from github_emulator import ADMIN_TOKEN, Emulator
 from github_emulator.hostile import (
     DeeplyNested,
@@ -155,7 +156,7 @@ def test_an_unknown_visibility_fails_its_org_only(
 )
 def test_a_body_that_is_not_json_is_a_clear_error(server: WireServer, raw: bytes) -> None:
     server.attack = wire.answer(200, raw, {"Content-Type": "text/html"})
-    transport = Transport(Access(server.url, "tok"), clock=SYSTEM_CLOCK, events=Recorder())
+    transport = HttpTransport(Access(server.url, "tok"), clock=SYSTEM_CLOCK, events=Recorder())
     with pytest.raises(ApiError, match="it is not JSON"):
         GitHub(transport).public_key("octo-org", Store.CODESPACES)
 
@@ -189,7 +190,7 @@ def test_a_repository_is_checked_field_by_field(item: dict[str, object], problem
 
 def test_http_999_is_not_retried_as_a_server_error(server: WireServer) -> None:
     server.attack = wire.answer(999, {"message": "what"})
-    transport = Transport(Access(server.url, "tok"), clock=FakeTime().clock, events=Recorder())
+    transport = HttpTransport(Access(server.url, "tok"), clock=FakeTime().clock, events=Recorder())
     with pytest.raises(ApiError) as caught:
         transport.request("GET", KEY, operation="fetch")
     assert not isinstance(caught.value, RetriesExhaustedError)
@@ -292,7 +293,9 @@ def test_netrc_never_replaces_the_token(
     (tmp_path / ".netrc").write_text(netrc.read_text())
     (tmp_path / ".netrc").chmod(0o600)
     server.attack = wire.key_answer()
-    transport = Transport(Access(server.url, "the-token"), clock=SYSTEM_CLOCK, events=Recorder())
+    transport = HttpTransport(
+        Access(server.url, "the-token"), clock=SYSTEM_CLOCK, events=Recorder()
+    )
     transport.request("GET", KEY, operation="fetch")
     assert server.requests[0].headers["authorization"] == "Bearer the-token"
 
@@ -300,11 +303,12 @@ def test_netrc_never_replaces_the_token(
 def test_a_loopback_api_never_goes_through_the_proxy(
     emulator: Emulator, server: WireServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.setenv(name, server.url)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
-    transport = Transport(Access(emulator.url, ADMIN_TOKEN), clock=SYSTEM_CLOCK, events=Recorder())
+    proxied = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy")
+    env = dict.fromkeys(proxied, server.url)
+    network = network_from(env, emulator.url)
+    assert network.proxies  # the environment names a proxy for it ...
+    access = Access(emulator.url, ADMIN_TOKEN, network=network)
+    transport = HttpTransport(access, clock=SYSTEM_CLOCK, events=Recorder())
     assert transport.request("GET", KEY, operation="fetch").status == 200
     assert server.requests == []
 
@@ -314,12 +318,9 @@ def test_the_environments_proxy_is_used_for_other_hosts(
 ) -> None:
     # The "proxy" on loopback refuses the tunnel: nothing ever leaves the machine.
     server.attack = wire.answer(407, b"", {"Proxy-Authenticate": "Basic"})
-    monkeypatch.setenv("HTTPS_PROXY", server.url)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
-    transport = Transport(
-        Access("https://api.github.com", "tok"), clock=FakeTime().clock, events=Recorder()
-    )
+    api = "https://api.github.com"
+    access = Access(api, "tok", network=network_from({"HTTPS_PROXY": server.url}, api))
+    transport = HttpTransport(access, clock=FakeTime().clock, events=Recorder())
     with pytest.raises(ApiError, match="proxy") as caught:
         transport.request("GET", KEY, operation="fetch")
     assert "HTTPS_PROXY" in str(caught.value)

@@ -26,7 +26,7 @@ def test_a_plan_that_cannot_fit_fails_before_writing_with_the_figures(
     (error,) = run.commands("error")
     assert "The writes cannot finish within run-time-limit (60 s)" in error
     assert "the token of octo-org, octo-labs has 120 writes, which need at least 100 s" in error
-    assert "Split the orgs across jobs, each with its own token" in error
+    assert "Give each org its own token" in error
     assert puts(emulator) == 0
     assert {r["status"] for r in run.results} == {"failed"}
 
@@ -73,6 +73,7 @@ def test_one_retry_budget_serves_every_token_of_the_run(
         name="A",
         value="v",
         retry_wait_limit="10",
+        max_parallel="1",  # one token after the other, so which one waits first is known
     )
     # octo-org's token waited 6 s; octo-labs' own token finds 4 s left, not 10.
     assert fake.sleeps == [6.0]

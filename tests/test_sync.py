@@ -168,7 +168,7 @@ def test_a_plan_over_the_limit_fails_its_org_before_any_change(
     assert [r["status"] for r in run.results] == ["failed", "failed", "created", "created"]
 
 
-def test_deletes_go_first_when_writing_first_would_pass_the_limit(
+def test_at_the_limit_one_delete_makes_room_right_before_the_write_that_needs_it(
     emulator: Emulator, run_action: RunAction
 ) -> None:
     fill(emulator, "octo-org", 100)
@@ -176,10 +176,11 @@ def test_deletes_go_first_when_writing_first_would_pass_the_limit(
         emulator, secrets="NEW_A=1", delete="EXISTING_000, EXISTING_001", dry_run="false"
     )
     assert run.exit_code == 0, run.log
-    # The emulator, like GitHub, refuses a 101st secret: the order kept it at 100 or less.
-    assert changes(emulator) == ["DELETE EXISTING_000", "DELETE EXISTING_001", "PUT NEW_A"]
+    # The emulator, like GitHub, refuses a 101st secret: the order kept it at 100 or less,
+    # and the second delete waited until the write had landed.
+    assert changes(emulator) == ["DELETE EXISTING_000", "PUT NEW_A", "DELETE EXISTING_001"]
     assert len(emulator.secrets("octo-org")) == 99
-    assert "deleting first" in run.stdout
+    assert "deleting EXISTING_000 first, to make room for NEW_A" in run.stdout
 
 
 # -- per-org tokens --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from codespaces_secrets.attempt import Limits
 from codespaces_secrets.config import Access, RetryPolicy
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
 from codespaces_secrets.retry import Decision, Fault, Retrier, WritePacer, minimum_write_time
-from codespaces_secrets.transport import Transport
+from codespaces_secrets.transport import HttpTransport
 from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import FakeTime, Recorder
 
@@ -22,11 +22,11 @@ LISTING = "/orgs/octo-org/codespaces/secrets"
 
 def transport(
     emu: Emulator, fake: FakeTime, log: list[str], limits: Limits | None = None, **policy: float
-) -> Transport:
+) -> HttpTransport:
     """A transport whose retry lines go to ``log`` and whose waits go to ``fake``."""
     access = Access(emu.url, ADMIN_TOKEN, RetryPolicy(**policy))  # type: ignore[arg-type]
     events = Recorder(retries=log)
-    return Transport(access, clock=fake.clock, events=events, limits=limits)
+    return HttpTransport(access, clock=fake.clock, events=events, limits=limits)
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])

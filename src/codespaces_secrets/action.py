@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TextIO
 
 from .clock import SYSTEM_CLOCK, Clock
-from .core import Connect, execute
+from .core import execute
 from .errors import ActionError, Interrupted
 from .inputs import INPUT_NAMES, parse
+from .netenv import network_from
 from .report import Report, Runner
+from .seam import Connect
 from .signals import Stop, interruptible
 
 
@@ -89,7 +91,10 @@ def _main(
     if parsed.config is None:
         report.input_problems(parsed.problems)
         return 1
-    result = execute(parsed.config, report, connect=connect, clock=clock)
+    access = parsed.config.access
+    network = network_from(env, access.api_url)
+    config = parsed.config._replace(access=access._replace(network=network))
+    result = execute(config, report, connect=connect, clock=clock)
     if result.interrupted and stop.signum is not None:
         report.interrupted(stop.signum, result)
         return stop.exit_code

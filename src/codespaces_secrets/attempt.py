@@ -13,7 +13,6 @@ attempt run longer or hold more memory than that.
 
 from __future__ import annotations
 
-import json
 import socket
 import ssl
 import zlib
@@ -23,9 +22,11 @@ from typing import Any, NamedTuple
 import requests
 import urllib3.exceptions
 
-from .deadline import Deadline
+from . import __version__
+from .deadline import Deadline, DeadlineAdapter
 from .errors import ApiError
 from .retry import Fault
+from .seam import Answer
 
 MIB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -45,75 +46,40 @@ class Limits(NamedTuple):
     max_body: int = 4 * MIB
 
 
-class Answer(NamedTuple):
-    """What the server answered to one attempt."""
-
-    status: int
-    headers: Mapping[str, str]  # case-insensitive, as requests gives them
-    body: bytes
-    url: str  # the URL that was fetched, query included
-    next_url: str | None  # the ``Link: rel="next"`` target, if any
-
-    def json(self) -> Any:
-        """The body as JSON (raises ``ValueError`` when it is not, or nests absurdly deep)."""
-        try:
-            return json.loads(self.body)
-        except RecursionError as exc:
-            raise ValueError("JSON nested too deeply") from exc
-
-    def github_message(self) -> str:
-        """GitHub's own ``message`` and ``errors[]`` text, short; never the raw body."""
-        try:
-            body = self.json()
-        except ValueError:
-            return ""
-        if not isinstance(body, dict):
-            return ""
-        errors = body.get("errors")
-        details = [
-            _error_detail(error)
-            for error in (errors if isinstance(errors, list) else [])
-            if isinstance(error, dict)
-        ]
-        message = body.get("message")
-        first = message if isinstance(message, str) else ""
-        text = "; ".join(part for part in [first, *details] if part)
-        return text[:500]
-
-    def invalid_fields(self) -> tuple[str, ...]:
-        """The fields a 422 names in ``errors[].field`` (GitHub's validation errors)."""
-        try:
-            body = self.json()
-        except ValueError:
-            return ()
-        errors = body.get("errors") if isinstance(body, dict) else None
-        return tuple(
-            str(error["field"])
-            for error in (errors if isinstance(errors, list) else [])
-            if isinstance(error, dict) and isinstance(error.get("field"), str)
-        )
-
-    def fault(self) -> Fault:
-        """The answer as a failed attempt, for the retry rules."""
-        return Fault(f"HTTP {self.status}", self.status, self.headers, self.github_message())
-
-
-def _error_detail(error: dict[str, object]) -> str:
-    """One of GitHub's ``errors[]``: its field and code, and its message when it has one."""
-    field, code, message = (error.get(key) for key in ("field", "code", "message"))
-    named = ": ".join(str(part) for part in (field, code) if isinstance(part, str) and part)
-    text = message if isinstance(message, str) else ""
-    if named and text:
-        return f"{named} ({text})"
-    return named or text
-
-
 class NoAnswer(Exception):  # noqa: N818 - an outcome, not a programming error
     """The attempt got no HTTP answer (refused, dropped, timed out): a retry may help."""
 
     def __init__(self, fault: Fault) -> None:
         super().__init__(fault.what)
         self.fault = fault
+
+
+API_VERSION = "2022-11-28"
+
+
+def new_session(token: str) -> requests.Session:
+    """A session that sends GitHub's headers with ``token``, each attempt under a deadline.
+
+    It looks nothing up in the environment: requests' lookups include ``~/.netrc`` (or
+    ``$NETRC``), whose password would silently replace the token; the CA bundle and the
+    proxies are passed with each attempt instead.
+    """
+    session = requests.Session()
+    session.trust_env = False
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, DeadlineAdapter())
+    session.headers.update(
+        {
+            "Accept": "application/vnd.github+json",
+            # Plain answers: nothing to inflate, so nothing to bomb (a compressed answer
+            # is capped all the same, see _read_body).
+            "Accept-Encoding": "identity",
+            "X-GitHub-Api-Version": API_VERSION,
+            "Authorization": f"Bearer {token}",
+            "User-Agent": f"codespaces-secrets/{__version__}",
+        }
+    )
+    return session
 
 
 def make_attempt(

@@ -97,6 +97,19 @@ class Job(NamedTuple):
     deletes: tuple[str, ...] = ()  # upper-case names to delete from every org and store
     prune_patterns: tuple[str, ...] = ()  # upper-case include patterns; empty: no pruning
     run_time_limit: float = 1800.0  # seconds the writes may take under GitHub's limits
+    max_parallel: int = 8  # tokens worked at the same time (each token's requests: serial)
+
+
+class Network(NamedTuple):
+    """How the machine reaches the API: read from the environment by the adapters only.
+
+    ``ca_bundle``: a PEM file of trusted CAs (REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, or the
+    CLI's ``--ca``); None for the bundle that ships with requests (certifi). ``proxies``:
+    scheme → proxy URL for the API root, after NO_PROXY; empty for a direct connection.
+    """
+
+    ca_bundle: str | None = None
+    proxies: tuple[tuple[str, str], ...] = ()
 
 
 class Access(NamedTuple):
@@ -106,6 +119,7 @@ class Access(NamedTuple):
     token: str  # for orgs without their own; may be empty then
     retry: RetryPolicy = RetryPolicy()
     org_tokens: tuple[tuple[str, str], ...] = ()  # (org, token)
+    network: Network = Network()
 
     def __repr__(self) -> str:
         orgs = [org for org, _ in self.org_tokens]
@@ -118,6 +132,15 @@ class Access(NamedTuple):
     def for_org(self, org: str) -> Access:
         """The access narrowed to one org's token: what one transport needs."""
         return self._replace(token=self.token_for(org), org_tokens=())
+
+    def token_id(self, org: str) -> int:
+        """An opaque number for the org's token: orgs with the same token get the same one.
+
+        The core groups orgs by token (each token has its own limits, and its requests
+        are sent one at a time) without ever holding a token itself.
+        """
+        tokens = [self.token, *dict.fromkeys(token for _, token in self.org_tokens)]
+        return tokens.index(self.token_for(org))
 
 
 class Config(NamedTuple):

@@ -1,57 +1,58 @@
 """The front door: run a validated job against GitHub and return what happened.
 
 The action and the CLI are adapters around this one function; tests, the demo and the
-benchmarks call it too. Its seams are parameters: ``connect`` builds a transport from an
-``Access`` (a test passes a shorter timeout or its own pacer), ``clock`` is how time
-passes, ``events`` is where progress goes. Nothing here prints or reads the environment.
+benchmarks call it too. Its seams are parameters: ``connect`` builds a transport for a
+token (``seam.Connect``; tests pass an in-memory one, or shorter limits), ``clock`` is
+how time passes, ``events`` is where progress goes. Nothing here prints or reads the
+environment, and nothing here holds a token: orgs are grouped by ``Access.token_id``.
 
 The run: plan every org and store (keys, listings, repository IDs, limits) before
 changing anything; if a repository entry is wrong anywhere, change nothing anywhere —
-the user's list is wrong, and applying it to some orgs would leave them out of step.
-Otherwise apply org by org, store by store; one store's failure never stops another's.
-Each token gets its own transport (fine-grained and App tokens are per org), so GitHub's
-per-token pacing is honoured per token.
+the user's list is wrong, and applying it to some orgs would leave them out of step —
+and if the writes cannot fit the run's time under GitHub's limits, change nothing
+either. Otherwise apply org by org, store by store; one store's failure never stops
+another's. Each token is a lane (``lanes``): its orgs are worked through one request
+at a time, as GitHub asks, while other tokens' lanes work at the same time.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+import threading
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import urlsplit
 
+from .apiroot import is_github_host
 from .clock import SYSTEM_CLOCK, Clock
-from .config import Access, Config, Store, Visibility
-from .errors import ActionError, Interrupted, RepositoryError, ScaleError
+from .config import Access, Config, Job, Store, Visibility
+from .errors import ActionError, Interrupted
 from .events import Events
+from .github import GitHub
+from .lanes import Lanes, SharedEvents
+from .ledger import Ledger
+from .plan import OrgPlan, check_write_time, plan_org
+from .progress import Progress
 from .redact import Redactor
 from .results import RunResult, SecretResult, Status, StoreError
+from .retry import Retrier
 
 if TYPE_CHECKING:
-    from .github import GitHub
-    from .plan import StoreFailure, StorePlan
-    from .retry import Retrier
-    from .transport import Transport
-
-
-class Connect(Protocol):
-    """Builds the transport for one token (the ``Transport`` class itself, by default)."""
-
-    def __call__(
-        self,
-        access: Access,
-        *,
-        clock: Clock,
-        events: Events,
-        redactor: Redactor | None = None,
-        retrier: Retrier | None = None,
-    ) -> Transport:
-        """A transport that sends to ``access.api_url`` with ``access.token``.
-
-        It removes the ``redactor``'s secrets from every text the server sends, and
-        charges its retries to ``retrier``'s budget when given (the run's other tokens').
-        """
+    from .seam import Connect
 
 
 NOT_ATTEMPTED = "not attempted: a repository entry is wrong (see the other errors)"
 NOT_IN_TIME = "not attempted: the writes cannot finish within run-time-limit (see the error)"
+
+
+def default_connect() -> Connect:
+    """The HTTP transport, imported on first use.
+
+    The start-up policy (see ``process``): requests, urllib3 and nacl are loaded only
+    by a run that gets past validation. This and ``apply`` (through ``crypto``) are the
+    two places the front door reaches them, both imported here, lazily, once.
+    """
+    from .transport import HttpTransport  # noqa: PLC0415 - the start-up policy
+
+    return HttpTransport
 
 
 class _Clients:
@@ -63,29 +64,29 @@ class _Clients:
         connect: Connect,
         clock: Clock,
         events: Events,
-        redactor: Redactor | None = None,
+        redactor: Redactor,
     ) -> None:
         self.access, self.connect, self.clock, self.events = access, connect, clock, events
-        self.redactor = redactor or Redactor()
-        self.by_token: dict[str, GitHub] = {}
-        # The first transport's retry budget serves every token: one budget per run.
-        self.retrier: Retrier | None = None
+        self.redactor = redactor
+        host = urlsplit(access.api_url).hostname or ""
+        # One retry budget for the run, shared by every token's transport.
+        self.retrier = Retrier(access.retry, clock, custom_host=not is_github_host(host))
+        self.by_token: dict[int, GitHub] = {}
+        self._lock = threading.Lock()
 
     def for_org(self, org: str) -> GitHub:
-        from .github import GitHub  # noqa: PLC0415 - see execute
-
-        access = self.access.for_org(org)
-        if access.token not in self.by_token:
-            transport = self.connect(
-                access,
-                clock=self.clock,
-                events=self.events,
-                redactor=self.redactor,
-                retrier=self.retrier,
-            )
-            self.retrier = transport.retrier
-            self.by_token[access.token] = GitHub(transport)
-        return self.by_token[access.token]
+        token = self.access.token_id(org)
+        with self._lock:
+            if token not in self.by_token:
+                transport = self.connect(
+                    self.access.for_org(org),
+                    clock=self.clock,
+                    events=self.events,
+                    redactor=self.redactor,
+                    retrier=self.retrier,
+                )
+                self.by_token[token] = GitHub(transport)
+            return self.by_token[token]
 
     def close(self) -> None:
         for github in self.by_token.values():
@@ -99,152 +100,140 @@ def execute(
     connect: Connect | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> RunResult:
-    """Plan every org and store, then (unless a repository entry is wrong) apply them.
+    """Plan every org and store, then (unless the plan says stop) apply them.
 
     An ``Interrupted`` (SIGINT/SIGTERM, raised by the adapter's handler) ends the run
-    early: the results so far come back, marked interrupted.
+    early: every outcome known so far comes back, the write in flight marked unknown.
     """
-    # Imported only now: a run that fails validation never loads requests or nacl.
-    from .apply import apply_store  # noqa: PLC0415
-    from .plan import StorePlan, plan_org  # noqa: PLC0415
-    from .transport import Transport  # noqa: PLC0415
-
     job = config.job
     # Every value, so that no server text quoting one reaches the log or the summary.
     redactor = Redactor(secret.value for secret in job.secrets)
-    clients = _Clients(config.access, connect or Transport, clock, events, redactor)
-    results: list[SecretResult] = []
-    errors: list[str] = []
-    store_errors: list[StoreError] = []
-    key_ids: dict[tuple[str, Store], str] = {}
+    shared = SharedEvents(events)
+    clients = _Clients(config.access, connect or default_connect(), clock, shared, redactor)
+    lanes = Lanes(job.max_parallel, shared)
+    ledger = Ledger()
+    run = _Run(job, config.access, clients, shared, ledger, lanes.stopped)
     interrupted = False
     try:
-        planned: list[tuple[str, tuple[StorePlan | StoreFailure, ...] | ActionError]] = []
-        for org in job.orgs:
-            try:
-                planned.append((org, plan_org(org, job, clients.for_org(org))))
-            except ActionError as exc:
-                planned.append((org, exc))
-        stop = any(isinstance(plans, RepositoryError) for _, plans in planned)
-        too_long = _check_write_time(config, planned, events)
-        if too_long is not None:
-            errors.append(str(too_long))
-            stop = True
-        for org, plans in planned:
-            if isinstance(plans, ActionError):
-                results += _fail(org, None, plans, config, errors, store_errors)
-                continue
-            for plan in plans:
-                if not isinstance(plan, StorePlan):
-                    results += _fail(org, plan.store, plan.error, config, errors, store_errors)
-                    continue
-                if plan.key is not None:
-                    key_ids[(org, plan.store)] = plan.key.key_id
-                if stop:
-                    why = NOT_ATTEMPTED if too_long is None else NOT_IN_TIME
-                    results += _failed_everywhere(org, (plan.store,), config, why)
-                    continue
-                outcome = apply_store(plan, job.dry_run, clients.for_org(org), events)
-                results += outcome.results
-                errors += outcome.errors
+        lanes.run(job.orgs, config.access.token_id, run.plan)
+        run.settle(clock)
+        lanes.run(job.orgs, config.access.token_id, run.apply)
     except Interrupted:
         interrupted = True
+        lanes.stop()
     finally:
         clients.close()
     return RunResult(
-        tuple(results),
-        key_ids,
-        tuple(errors),
-        tuple(store_errors),
+        ledger.results(),
+        dict(run.key_ids) if len(job.orgs) == 1 and len(job.stores) == 1 else {},
+        tuple(run.errors),
+        tuple(run.store_errors),
         dry_run=job.dry_run,
         interrupted=interrupted,
     )
 
 
-def _check_write_time(
-    config: Config,
-    planned: list[tuple[str, tuple[StorePlan | StoreFailure, ...] | ActionError]],
-    events: Events,
-) -> ScaleError | None:
-    """How long each token's writes need under GitHub's limits; too long is an error.
+class _Run:
+    """One run's shared state: its plans, and what the lanes report back."""
 
-    Each token has its own limits (80 writes a minute, 500 an hour), so the writes are
-    counted per token: every PUT, and every DELETE of a secret that exists.
-    """
-    from .plan import StorePlan  # noqa: PLC0415 - see execute
-    from .retry import minimum_write_time  # noqa: PLC0415
+    def __init__(
+        self,
+        job: Job,
+        access: Access,
+        clients: _Clients,
+        events: Events,
+        ledger: Ledger,
+        stopped: threading.Event,
+    ) -> None:
+        self.job, self.access, self.clients, self.events = job, access, clients, events
+        self.ledger, self.stopped = ledger, stopped
+        self.plans: dict[str, OrgPlan] = {}
+        self.errors: list[str] = []
+        self.store_errors: list[StoreError] = []
+        self.key_ids: dict[tuple[str, Store], str] = {}
+        self.progress: Progress | None = None
+        self._lock = threading.Lock()
 
-    shares: dict[str, tuple[list[str], int]] = {}
-    for org, plans in planned:
-        if isinstance(plans, ActionError):
-            continue
-        writes = sum(
-            len(p.writes) + sum(d.before is not None for d in p.deletes)
-            for p in plans
-            if isinstance(p, StorePlan)
-        )
-        orgs, count = shares.get(config.access.token_for(org), ([], 0))
-        shares[config.access.token_for(org)] = ([*orgs, org], count + writes)
-    limit = config.job.run_time_limit
-    over: list[str] = []
-    for orgs, writes in shares.values():
-        needed = minimum_write_time(writes)
-        whose = f"the token of {', '.join(orgs)}"
-        if writes:
-            events.info(
-                f"Plan: {writes} write(s) with {whose}; at least {_duration(needed)} under "
-                "GitHub's limits of 80 writes a minute and 500 an hour per token."
+    def plan(self, org: str) -> None:
+        """Plan one org (in its token's lane)."""
+        plan = plan_org(org, self.job, self.clients.for_org(org), self.access.token_id(org))
+        with self._lock:
+            self.plans[org] = plan
+
+    def settle(self, clock: Clock) -> None:
+        """After every plan: stop everything if the plans say so; give every change a slot."""
+        ordered = [self.plans[org] for org in self.job.orgs]
+        stop = ""
+        if any(plan.wrong_repositories for plan in ordered):
+            stop = NOT_ATTEMPTED
+        timing = check_write_time(ordered, self.job.run_time_limit)
+        for line in timing.lines:
+            self.events.info(line)
+        if timing.error is not None:
+            self.errors.append(str(timing.error))
+            stop = NOT_IN_TIME
+        for plan in ordered:
+            self._reserve(plan, stop)
+        if stop:
+            self.plans.clear()  # nothing to apply
+            return
+        total = sum(store.changes for plan in ordered for store in plan.stores)
+        self.progress = Progress(total, timing.slowest, clock, self.events)
+
+    def _reserve(self, plan: OrgPlan, stop: str) -> None:
+        """Record what failed in planning; reserve a slot for every change to make."""
+        if plan.error is not None:
+            self._fail(plan.org, None, plan.error)
+            return
+        for store in plan.stores:
+            if store.error is not None:
+                self._fail(plan.org, store.store, store.error)
+                continue
+            if store.key is not None:
+                self.key_ids[(plan.org, store.store)] = store.key.key_id
+            names = [w.secret.name for w in store.writes] + [d.name for d in store.deletes]
+            for name in names:
+                if stop:
+                    failed = SecretResult(plan.org, store.store, name, Status.FAILED, error=stop)
+                    self.ledger.record(failed)
+                else:
+                    self.ledger.expect(plan.org, store.store, name)
+
+    def _fail(self, org: str, store: Store | None, error: ActionError) -> None:
+        """Fail every secret the job names in an org (``store`` None) or one of its stores."""
+        self.errors.append(str(error))
+        self.store_errors.append(StoreError(org, store, error.title, error.message, error.remedy))
+        names = [s.name for s in self.job.secrets] + list(self.job.deletes)
+        for each in self.job.stores if store is None else (store,):
+            for name in names:
+                failed = SecretResult(org, each, name, Status.FAILED, error=error.message)
+                self.ledger.record(failed)
+
+    def apply(self, org: str) -> None:
+        """Apply one org's plan, store by store (in its token's lane)."""
+        from .apply import StoreRun  # noqa: PLC0415 - the start-up policy (default_connect)
+
+        plan = self.plans.get(org)
+        if plan is None or plan.error is not None:
+            return
+        github = self.clients.for_org(org)
+        for store in plan.stores:
+            if store.error is not None:
+                continue
+            run = StoreRun(
+                store,
+                github,
+                self.events,
+                self.ledger,
+                dry_run=self.job.dry_run,
+                stopped=self.stopped.is_set,
+                done=self.progress.done if self.progress else None,
             )
-        if needed > limit:
-            over.append(f"{whose} has {writes} writes, which need at least {_duration(needed)}")
-    if not over:
-        return None
-    return ScaleError(
-        f"The writes cannot finish within run-time-limit ({_duration(limit)}): "
-        f"{'; '.join(over)}, under GitHub's limits of 80 writes a minute and 500 an hour "
-        "per token. Nothing was written.",
-        remedy="Split the orgs across jobs, each with its own token: a workflow matrix with "
-        "one GitHub App token per org (README: At enterprise scale). Or raise "
-        "run-time-limit (at most 360 minutes).",
-    )
-
-
-def _duration(seconds: float) -> str:
-    """Seconds as a person reads them: 45 s, 12 min, 3 h 20 min."""
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    minutes = round(seconds / 60)
-    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
-
-
-def _fail(
-    org: str,
-    store: Store | None,
-    error: ActionError,
-    config: Config,
-    errors: list[str],
-    store_errors: list[StoreError],
-) -> list[SecretResult]:
-    """Fail every secret the job names in an org (``store`` None) or one of its stores.
-
-    The failure came before any change there; its error is noted once.
-    """
-    errors.append(str(error))
-    store_errors.append(StoreError(org, store, error.title, error.message, error.remedy))
-    stores = config.job.stores if store is None else (store,)
-    return _failed_everywhere(org, stores, config, error.message)
-
-
-def _failed_everywhere(
-    org: str, stores: tuple[Store, ...], config: Config, error: str
-) -> list[SecretResult]:
-    """Every secret the job names, failed in each of ``stores`` of ``org``."""
-    names = [s.name for s in config.job.secrets] + list(config.job.deletes)
-    return [
-        SecretResult(org, store, name, Status.FAILED, error=error)
-        for store in stores
-        for name in names
-    ]
+            run.run()
+            with self._lock:
+                self.errors.extend(run.errors)
+                if run.key is not None:
+                    self.key_ids[(org, store.store)] = run.key.key_id
 
 
 class Listed(NamedTuple):
@@ -268,9 +257,7 @@ def inventory(
     clock: Clock = SYSTEM_CLOCK,
 ) -> tuple[list[Listed], list[str]]:
     """List the secrets of every org and store; an org or store that fails is an error."""
-    from .transport import Transport  # noqa: PLC0415 - see execute
-
-    clients = _Clients(access, connect or Transport, clock, events)
+    clients = _Clients(access, connect or default_connect(), clock, events, Redactor())
     listed: list[Listed] = []
     errors: list[str] = []
     try:

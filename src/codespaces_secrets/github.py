@@ -29,8 +29,7 @@ from .config import Repository, Store, Visibility
 from .errors import ApiError, bad_answer
 
 if TYPE_CHECKING:
-    from .attempt import Answer
-    from .transport import Transport
+    from .seam import Answer, Transport
 
 
 SECRET_PAGES = 1_000 // 100 + 1
@@ -42,6 +41,17 @@ class PublicKey(NamedTuple):
 
     key_id: str
     key: str
+
+
+class Outcome(NamedTuple):
+    """What a write did: ``done`` (created, or deleted), and whether it was retried.
+
+    ``retried``: an earlier attempt got no answer, so it may have done the change itself;
+    a retried PUT answered "updated" or DELETE answered "not found" may be this run's own.
+    """
+
+    done: bool
+    retried: bool = False
 
 
 class ExistingSecret(NamedTuple):
@@ -113,8 +123,8 @@ class GitHub:
         key_id: str,
         visibility: Visibility,
         repository_ids: tuple[int, ...],
-    ) -> bool:
-        """``PUT /orgs/{org}/{store}/secrets/{name}``; True when GitHub created it (201)."""
+    ) -> Outcome:
+        """``PUT /orgs/{org}/{store}/secrets/{name}``; done when GitHub created it (201)."""
         body: dict[str, Any] = {
             "encrypted_value": encrypted_value,
             "key_id": key_id,
@@ -131,23 +141,18 @@ class GitHub:
             json=body,
             expect=(201, 204),
         )
-        return answer.status == 201
+        return Outcome(answer.status == 201, answer.retried)
 
-    def delete_secret(self, org: str, store: Store, name: str) -> bool:
-        """``DELETE /orgs/{org}/{store}/secrets/{name}``; False when it was already gone."""
-        try:
-            self.transport.request(
-                "DELETE",
-                f"{_secrets_path(org, store)}/{_segment(name)}",
-                operation=f"delete {store.label} secret {name} from {org}",
-                store=store,
-                expect=(204,),
-            )
-        except ApiError as exc:
-            if exc.status == 404:
-                return False
-            raise
-        return True
+    def delete_secret(self, org: str, store: Store, name: str) -> Outcome:
+        """``DELETE /orgs/{org}/{store}/secrets/{name}``; not done when it was already gone."""
+        answer = self.transport.request(
+            "DELETE",
+            f"{_secrets_path(org, store)}/{_segment(name)}",
+            operation=f"delete {store.label} secret {name} from {org}",
+            store=store,
+            expect=(204, 404),
+        )
+        return Outcome(answer.status == 204, answer.retried)
 
     def repository(self, owner: str, name: str) -> Repository | None:
         """``GET /repos/{owner}/{repo}``; None when it does not exist or the token cannot see it."""

@@ -50,8 +50,13 @@ INPUT_NAMES = (
     "dry-run",
     "retry-wait-limit",
     "run-time-limit",
+    "max-parallel",
 )
 DEFAULT_RUN_MINUTES = 30  # longer belongs in a matrix of jobs, one token each
+# Tokens worked at the same time, each token's requests one at a time: so also the most
+# requests in flight at once, far below the 100 concurrent requests GitHub allows.
+DEFAULT_PARALLEL = 8
+MAX_PARALLEL = 32
 
 MAX_NAME_LENGTH = 255  # our bound (GitHub documents none): the name goes into the URL
 MAX_PATTERN_LENGTH = 255
@@ -143,6 +148,9 @@ def parse(
     dry_run = _parse_bool("dry-run", raw.get("dry-run", ""), out)
     retry = _parse_retry(raw.get("retry-wait-limit", ""), out)
     minutes = _parse_whole("run-time-limit", raw.get("run-time-limit", ""), "minutes", 1, 360, out)
+    width = _parse_whole(
+        "max-parallel", raw.get("max-parallel", ""), "tokens", 1, MAX_PARALLEL, out
+    )
     config = None
     if not out.problems:
         job = Job(
@@ -155,6 +163,7 @@ def parse(
             deletes=tuple(deletes),
             prune_patterns=tuple(prune),
             run_time_limit=60.0 * (minutes or DEFAULT_RUN_MINUTES),
+            max_parallel=width or DEFAULT_PARALLEL,
         )
         config = Config(job, Access(api_url, token, retry, tuple(org_tokens.items())))
     return Parsed(

@@ -5,17 +5,21 @@ Per org, repository entries are resolved once (shared by every store); then per 
 is written), the listing of existing secrets (always: GitHub's count limit, create versus
 update, deletes, prune), and the repository list of every existing ``selected`` secret
 the run touches (to keep it, and to report before → after). ``decide`` then settles each
-write and delete, the order of the two, and the count limit, without a request.
+write and delete, the order of the two, and the count limit, without a request; and
+``check_write_time`` whether every token's writes fit the run's time under GitHub's
+write limits. Everything but ``fetch`` and ``resolve_repositories`` is pure.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from typing import NamedTuple
 
 from .config import STORE_LIMITS, Job, RepoRef, Repository, Secret, Store, Visibility
-from .errors import ActionError, LimitError, RepositoryError
+from .errors import ActionError, LimitError, RepositoryError, ScaleError
 from .github import ExistingSecret, GitHub, PublicKey
+from .retry import minimum_write_time
 
 
 class Before(NamedTuple):
@@ -32,6 +36,7 @@ class Write(NamedTuple):
     visibility: Visibility
     repositories: tuple[Repository, ...]
     before: Before | None  # None: the secret is new
+    keep_list: bool = False  # the list is the secret's own, kept: read again right before
 
 
 class Delete(NamedTuple):
@@ -43,22 +48,34 @@ class Delete(NamedTuple):
 
 
 class StorePlan(NamedTuple):
-    """Everything needed to change one store of one org."""
+    """Everything needed to change one store of one org, or why it cannot be changed."""
 
     org: str
     store: Store
     key: PublicKey | None  # None when nothing is written
     writes: tuple[Write, ...]
     deletes: tuple[Delete, ...]
-    deletes_first: bool  # writing first would take the store past GitHub's limit
+    room: int | None = None  # secrets the store can take on top of what it has; None: no limit
+    error: ActionError | None = None  # the store failed before any change
+
+    @property
+    def changes(self) -> int:
+        """How many write requests the plan makes: each PUT, and each DELETE of a secret."""
+        return len(self.writes) + sum(d.before is not None for d in self.deletes)
 
 
-class StoreFailure(NamedTuple):
-    """A store that failed before any change: everything planned in it fails with this."""
+class OrgPlan(NamedTuple):
+    """Every store's plan in one org, with the opaque id of the token that writes there."""
 
     org: str
-    store: Store
-    error: ActionError
+    token: int  # ``Access.token_id``: orgs with one token share its limits
+    stores: tuple[StorePlan, ...] = ()
+    error: ActionError | None = None  # the whole org failed before any change
+
+    @property
+    def wrong_repositories(self) -> bool:
+        """A repository entry is wrong: the user's list is wrong, so no org is changed."""
+        return isinstance(self.error, RepositoryError)
 
 
 class StoreFacts(NamedTuple):
@@ -69,17 +86,20 @@ class StoreFacts(NamedTuple):
     lists: dict[str, tuple[Repository, ...]]  # current lists of touched selected secrets
 
 
-def plan_org(org: str, job: Job, github: GitHub) -> tuple[StorePlan | StoreFailure, ...]:
-    """Plan every store of one org; a wrong repository entry raises ``RepositoryError``."""
+def plan_org(org: str, job: Job, github: GitHub, token: int = 0) -> OrgPlan:
+    """Plan every store of one org; a failure fails its store, or the org (its repositories)."""
     refs = [ref for ref in job.repositories if ref.applies_to(org)]
-    chosen = resolve_repositories(github, org, refs) if refs else None
-    plans: list[StorePlan | StoreFailure] = []
+    try:
+        chosen = resolve_repositories(github, org, refs) if refs else None
+    except ActionError as exc:
+        return OrgPlan(org, token, error=exc)
+    plans: list[StorePlan] = []
     for store in job.stores:
         try:
             plans.append(decide(org, store, job, chosen, fetch(org, store, job, github)))
         except ActionError as exc:
-            plans.append(StoreFailure(org, store, exc))
-    return tuple(plans)
+            plans.append(StorePlan(org, store, None, (), (), error=exc))
+    return OrgPlan(org, token, tuple(plans))
 
 
 def fetch(org: str, store: Store, job: Job, github: GitHub) -> StoreFacts:
@@ -111,15 +131,16 @@ def decide(
             continue
         # Empty visibility keeps what the secret has; a new secret is private.
         visibility = job.visibility or (before.visibility if before else Visibility.PRIVATE)
-        kept = before.repositories if before and before.repositories is not None else ()
-        repositories = kept if visibility is Visibility.SELECTED else ()
-        writes.append(Write(secret, visibility, repositories, before))
+        kept = before.repositories if before and before.repositories is not None else None
+        keep = visibility is Visibility.SELECTED and kept is not None
+        repositories = kept if keep and kept is not None else ()
+        writes.append(Write(secret, visibility, repositories, before, keep))
     deletes = [Delete(name, _before(name, facts), pruned=False) for name in job.deletes]
     deletes += [
         Delete(name, _before(name, facts), pruned=True) for name in _pruned(job, facts.existing)
     ]
-    deletes_first = _check_limit(org, store, len(facts.existing), writes, deletes)
-    return StorePlan(org, store, facts.key, tuple(writes), tuple(deletes), deletes_first)
+    room = _check_limit(org, store, len(facts.existing), writes, deletes)
+    return StorePlan(org, store, facts.key, tuple(writes), tuple(deletes), room)
 
 
 def _before(name: str, facts: StoreFacts) -> Before | None:
@@ -143,15 +164,16 @@ def _pruned(job: Job, existing: dict[str, ExistingSecret]) -> list[str]:
 
 def _check_limit(
     org: str, store: Store, existing: int, writes: list[Write], deletes: list[Delete]
-) -> bool:
-    """Refuse a plan that would pass GitHub's count limit; say whether deletes go first.
+) -> int | None:
+    """Refuse a plan that would pass GitHub's count limit; return the room the store has.
 
-    The store must never be over the limit at any moment: when writing first would pass
-    it but the deletes bring the count back under, the deletes go first.
+    The store must never be over the limit at any moment: ``apply`` writes while there
+    is room, and only when a new secret needs room does it delete first — one secret the
+    run deletes anyway, right before that write (see ``apply``).
     """
     limit = STORE_LIMITS.get(store)
     if limit is None:
-        return False
+        return None
     new = sum(write.before is None for write in writes)
     removed = sum(delete.before is not None for delete in deletes)
     after = existing + new - removed
@@ -163,7 +185,64 @@ def _check_limit(
             remedy="Delete secrets the org no longer needs (the delete input, or prune with "
             "include), or write fewer new ones.",
         )
-    return existing + new > limit
+    return limit - existing
+
+
+class WriteTime(NamedTuple):
+    """The plan's time estimate: a line per token, the slowest token's time, the error."""
+
+    lines: list[str]
+    slowest: float  # seconds: tokens work at the same time, so the run takes this long
+    error: ScaleError | None
+
+
+def check_write_time(plans: Sequence[OrgPlan], limit: float) -> WriteTime:
+    """How long each token's writes need under GitHub's limits; too long is an error.
+
+    Each token has its own limits (80 writes a minute, 500 an hour) and tokens work at
+    the same time, so the run needs as long as its slowest token: each token's writes
+    are counted and estimated on their own.
+    """
+    shares: dict[int, tuple[list[str], int]] = {}
+    for plan in plans:
+        orgs, count = shares.get(plan.token, ([], 0))
+        shares[plan.token] = ([*orgs, plan.org], count + sum(s.changes for s in plan.stores))
+    lines: list[str] = []
+    over: list[str] = []
+    slowest = 0.0
+    for orgs, writes in shares.values():
+        needed = minimum_write_time(writes)
+        slowest = max(slowest, needed)
+        whose = f"the token of {', '.join(orgs)}"
+        if writes:
+            lines.append(
+                f"Plan: {writes} write(s) with {whose}; at least {duration(needed)} under "
+                "GitHub's limits of 80 writes a minute and 500 an hour per token."
+            )
+        if needed > limit:
+            over.append(f"{whose} has {writes} writes, which need at least {duration(needed)}")
+    if not over:
+        return WriteTime(lines, slowest, None)
+    return WriteTime(
+        lines,
+        slowest,
+        ScaleError(
+            f"The writes cannot finish within run-time-limit ({duration(limit)}): "
+            f"{'; '.join(over)}, under GitHub's limits of 80 writes a minute and 500 an hour "
+            "per token. Nothing was written.",
+            remedy="Give each org its own token (the tokens input: one fine-grained token per "
+            "org), or split the orgs across jobs (README: At enterprise scale). Or raise "
+            "run-time-limit (at most 360 minutes).",
+        ),
+    )
+
+
+def duration(seconds: float) -> str:
+    """Seconds as a person reads them: 45 s, 12 min, 3 h 20 min."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
 
 
 def resolve_repositories(github: GitHub, org: str, refs: list[RepoRef]) -> tuple[Repository, ...]:

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .apiroot import is_github_host
 from .config import Store
+
+if TYPE_CHECKING:
+    from .config import RetryPolicy
+    from .retry import Decision, Fault
 
 REQUIRED_SCOPE = "admin:org"
 CHECK_API_URL = (
@@ -62,7 +67,7 @@ def remedy_for(
     status: int,
     headers: Mapping[str, str],
     github_message: str,
-    store: Store = Store.CODESPACES,
+    store: Store | None = Store.CODESPACES,
     *,
     api_host: str = "",
     fields: tuple[str, ...] = (),
@@ -70,7 +75,9 @@ def remedy_for(
     """The advice for an HTTP failure, from its status, headers and GitHub's message.
 
     ``api_host``: the API's own host, the only one besides GitHub's whose URLs are shown.
+    ``store``: the secret store addressed (None for repository look-ups: Codespaces' words).
     """
+    store = store or Store.CODESPACES
     wanted = _accepted_permissions(headers)
     if status == 401:
         return f"The token is invalid, expired or revoked. {auth_help(store)}"
@@ -169,3 +176,46 @@ def _trusted_url(url: str, api_host: str) -> bool:
         return False
     own = host if port is None else f"{host}:{port}"
     return is_github_host(host) or own == api_host.lower()
+
+
+def refused_redirect(operation: str, status: int, host: str, *, write: bool) -> str:
+    """Why a redirect was not followed: a write never is; a read only within the API root."""
+    if write:
+        return (
+            f"Could not {operation}: the server answered HTTP {status} (a redirect). A "
+            "write is never redirected, so nothing was written."
+        )
+    return (
+        f"Could not {operation}: the server answered HTTP {status}, redirecting away from "
+        f"the API root on {host}; not followed, so the token was not sent elsewhere."
+    )
+
+
+def gave_up(fault: Fault, decision: Decision, policy: RetryPolicy, host: str) -> str:
+    """Why the run stopped trying (attempts or wait limit), and what helps."""
+    if decision.limit == "name":
+        return (
+            f"The name {host} was not found: check api-url for a typo (GitHub's API is "
+            "https://api.github.com; GitHub Enterprise Cloud's is https://api.<name>.ghe.com)."
+        )
+    if decision.limit == "wait":
+        stopped = (
+            f"The run's retry-wait-limit ({policy.max_total_wait:g}s) is spent: failed "
+            "attempts and the waits between them count against it. Raise retry-wait-limit "
+            "to keep trying longer."
+        )
+    else:
+        stopped = f"Each request is tried at most {policy.max_attempts} times."
+    if fault.status is None:
+        cause = (
+            f"{host} could not be reached ({fault.kind}). Check api-url and the runner's "
+            "network (DNS, firewall, HTTPS_PROXY/NO_PROXY), then re-run the job."
+        )
+    elif fault.rate_limited:
+        cause = "GitHub is rate-limiting this token. Re-run the job later."
+    else:
+        cause = (
+            f"The server kept answering HTTP {fault.status}. Re-run the job later; for "
+            "GitHub, see https://www.githubstatus.com."
+        )
+    return f"{cause} {stopped}"

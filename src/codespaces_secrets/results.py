@@ -21,6 +21,7 @@ class Status(StrEnum):
     WOULD_DELETE = "would-delete"
     ABSENT = "absent"  # asked to delete a secret the store does not have: not an error
     FAILED = "failed"
+    UNKNOWN = "unknown"  # in flight when the run was stopped: it may have been written
 
 
 class SecretResult(NamedTuple):
@@ -35,6 +36,7 @@ class SecretResult(NamedTuple):
     previous_visibility: Visibility | None = None  # None: it did not exist
     previous_repositories: tuple[Repository, ...] | None = None  # None unless selected
     error: str = ""
+    note: str = ""  # what the user should know of a success (e.g. another writer's change)
 
     def as_output(self) -> dict[str, Any]:
         """The object written to the ``results`` output (never a value)."""
@@ -55,6 +57,8 @@ class SecretResult(NamedTuple):
         }
         if self.error:
             out["error"] = self.error
+        if self.note:
+            out["note"] = self.note
         return out
 
 
@@ -84,14 +88,15 @@ class RunResult(NamedTuple):
         return (
             self.interrupted
             or bool(self.errors)
-            or any(r.status is Status.FAILED for r in self.results)
+            or any(r.status in (Status.FAILED, Status.UNKNOWN) for r in self.results)
         )
 
     @property
     def status(self) -> str:
         """One word for the whole run: the common status, ``mixed``, or ``failed``."""
         statuses = {r.status for r in self.results}
-        if not statuses:
+        if not statuses or self.interrupted:
+            # A stopped run is never reported as a success, whatever it finished.
             return Status.FAILED.value
         if len(statuses) == 1:
             return statuses.pop().value

@@ -20,6 +20,7 @@ from typing import TextIO
 from ..core import execute, inventory
 from ..errors import Interrupted
 from ..inputs import parse
+from ..netenv import network_from
 from ..results import RunResult
 from ..signals import interruptible
 from .args import COMMANDS, FLAGS, FileError, build_parser, raw_inputs
@@ -52,9 +53,12 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
             print(f"error: {FLAGS[problem.input]}: {in_cli_terms(problem.message)}", file=err)
         print("Nothing was written.", file=err)
         return 1
+    access = parsed.config.access
+    network = network_from(os.environ, access.api_url)
+    config = parsed.config._replace(access=access._replace(network=network))
     if args.command == "list":
-        job = parsed.config.job
-        listed, errors = inventory(parsed.config.access, job.orgs, job.stores, StreamEvents(err))
+        job = config.job
+        listed, errors = inventory(config.access, job.orgs, job.stores, StreamEvents(err))
         for error in errors:
             print(f"error: {in_cli_terms(error)}", file=err)
         print_listing(listed, as_json=args.json)
@@ -63,7 +67,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
     # The front door returns what it finished when interrupted; an Interrupted that
     # escapes it came before there was anything to report.
     with interruptible() as stop, contextlib.suppress(Interrupted):
-        result = execute(parsed.config, StreamEvents(err))
+        result = execute(config, StreamEvents(err))
     if result is None or stop.signum is not None:
         print(f"interrupted ({signal.Signals(stop.signum or signal.SIGINT).name})", file=err)
         if result is not None:

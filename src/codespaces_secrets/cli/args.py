@@ -35,6 +35,7 @@ FLAGS = {
     "dry-run": "--dry-run",
     "retry-wait-limit": "--retry-wait-limit",
     "run-time-limit": "--run-time-limit",
+    "max-parallel": "--max-parallel",
 }
 COMMANDS = ("set", "delete", "list")
 PROG = "codespaces-org-secret"
@@ -65,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--retry-wait-limit", default="", help="seconds the run may lose to faults")
     common.add_argument(
         "--run-time-limit", default="", help="minutes the writes may take (default 30)"
+    )
+    common.add_argument(
+        "--max-parallel", default="", help="tokens worked at the same time (default 8)"
     )
     common.add_argument("--json", action="store_true", help="print the results as JSON")
     writes = argparse.ArgumentParser(add_help=False)
@@ -97,6 +101,7 @@ def raw_inputs(args: argparse.Namespace, stdin: TextIO, err: TextIO) -> dict[str
         "api-url": args.api_url,
         "retry-wait-limit": args.retry_wait_limit,
         "run-time-limit": args.run_time_limit,
+        "max-parallel": args.max_parallel,
         "dry-run": "true" if getattr(args, "dry_run", False) else "false",
     }
     if args.command == "delete":

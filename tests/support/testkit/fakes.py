@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from codespaces_secrets.attempt import Limits
 from codespaces_secrets.clock import Clock
 from codespaces_secrets.config import Access
-from codespaces_secrets.core import Connect
 from codespaces_secrets.events import Events
 from codespaces_secrets.redact import Redactor
 from codespaces_secrets.retry import Retrier, WritePacer
-from codespaces_secrets.transport import Transport
+from codespaces_secrets.seam import Connect
+from codespaces_secrets.transport import HttpTransport
 
 
 @dataclass
@@ -108,8 +108,8 @@ def connect_with(
         events: Events,
         redactor: Redactor | None = None,
         retrier: Retrier | None = None,
-    ) -> Transport:
-        return Transport(
+    ) -> HttpTransport:
+        return HttpTransport(
             access,
             clock=clock,
             events=events,

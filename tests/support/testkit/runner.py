@@ -24,7 +24,7 @@ from typing import Any
 
 from codespaces_secrets.action import main, runner_from
 from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
-from codespaces_secrets.core import Connect
+from codespaces_secrets.seam import Connect
 
 ROOT = Path(__file__).resolve().parents[3]
 
