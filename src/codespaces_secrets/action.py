@@ -17,8 +17,10 @@ from .clock import SYSTEM_CLOCK, Clock
 from .core import execute
 from .errors import ActionError, Interrupted
 from .inputs import INPUT_NAMES, parse
+from .ledger import Ledger
 from .netenv import network_from
 from .report import Report, Runner
+from .results import RunResult
 from .seam import Connect
 from .signals import Stop, interruptible
 
@@ -46,13 +48,18 @@ def _guarded(
     env: Mapping[str, str], report: Report, connect: Connect | None, clock: Clock, stop: Stop
 ) -> int:
     """Run and report; whatever happens, return an exit code without raising."""
+    # Outcomes land here as they are known, so a signal at any instant loses none.
+    ledger = Ledger()
     try:
         try:
-            return _main(env, report, connect, clock, stop)
+            return _main(env, report, connect, clock, stop, ledger)
         except ActionError as exc:
+            stop.reporting = True
             report.failure(exc.title, str(exc))
-        except Interrupted as exc:  # before or after the front door ran
-            report.interrupted(exc.signum)
+        except Interrupted as exc:  # outside the front door, which returns what it knows
+            stop.reporting = True
+            known = ledger.results()
+            report.interrupted(exc.signum, RunResult(known, interrupted=True) if known else None)
             return stop.exit_code
         except Exception as exc:  # noqa: BLE001 - the last guard against a traceback in the log
             # Only the type: an exception's text could quote data that was never masked.
@@ -75,7 +82,12 @@ def _last_words() -> None:
 
 
 def _main(
-    env: Mapping[str, str], report: Report, connect: Connect | None, clock: Clock, stop: Stop
+    env: Mapping[str, str],
+    report: Report,
+    connect: Connect | None,
+    clock: Clock,
+    stop: Stop,
+    ledger: Ledger,
 ) -> int:
     raw = action_inputs(env)
     # Mask first: the token and the raw values, before anything else can be printed.
@@ -94,9 +106,10 @@ def _main(
     access = parsed.config.access
     network = network_from(env, access.api_url)
     config = parsed.config._replace(access=access._replace(network=network))
-    result = execute(config, report, connect=connect, clock=clock)
-    if result.interrupted and stop.signum is not None:
-        report.interrupted(stop.signum, result)
+    result = execute(config, report, connect=connect, clock=clock, ledger=ledger)
+    stop.reporting = True  # from here on, the outputs are written once, whatever comes
+    if stop.signum is not None:
+        report.interrupted(stop.signum, result._replace(interrupted=True))
         return stop.exit_code
     report.run_result(result)
     return 1 if result.failed else 0

@@ -99,11 +99,14 @@ def execute(
     *,
     connect: Connect | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    ledger: Ledger | None = None,
 ) -> RunResult:
     """Plan every org and store, then (unless the plan says stop) apply them.
 
     An ``Interrupted`` (SIGINT/SIGTERM, raised by the adapter's handler) ends the run
     early: every outcome known so far comes back, the write in flight marked unknown.
+    ``ledger``: where outcomes are recorded as they arrive; an adapter that passes its
+    own still has them if a signal lands after this returns.
     """
     job = config.job
     # Every value, so that no server text quoting one reaches the log or the summary.
@@ -111,7 +114,7 @@ def execute(
     shared = SharedEvents(events)
     clients = _Clients(config.access, connect or default_connect(), clock, shared, redactor)
     lanes = Lanes(job.max_parallel, shared)
-    ledger = Ledger()
+    ledger = ledger or Ledger()
     run = _Run(job, config.access, clients, shared, ledger, lanes.stopped)
     interrupted = False
     try:

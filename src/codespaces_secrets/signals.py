@@ -5,7 +5,9 @@ in the CLI. Python's default would be a ``KeyboardInterrupt`` traceback, or for 
 no clean-up at all. Raising ``Interrupted`` instead lets the run stop at the next line
 (the front door returns what it finished), report it and exit 130/143. Only the first
 signal raises: a second one while the results are being reported is ignored, so
-reporting finishes.
+reporting finishes. And once the adapter starts writing the outputs (``Stop.reporting``),
+even a first signal only is noted: the outputs are written once, complete, never
+followed by a second, contradicting set (the runner keeps the last value of an output).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Stop:
 
     def __init__(self) -> None:
         self.signum: int | None = None
+        self.reporting = False  # set while the outputs are written: a signal only is noted
 
     @property
     def exit_code(self) -> int:
@@ -44,7 +47,8 @@ def interruptible() -> Iterator[Stop]:
     def handler(signum: int, frame: FrameType | None) -> None:
         if stop.signum is None:
             stop.signum = signum
-            raise Interrupted(signum)
+            if not stop.reporting:
+                raise Interrupted(signum)
 
     previous = {signum: signal.signal(signum, handler) for signum in SIGNALS}
     try:

@@ -1,0 +1,138 @@
+"""Many organizations in one job: tokens side by side, each token's requests one at a time.
+
+Checked from the emulator's request log: each request's arrival, with a fixed latency,
+so each request's span is known. Results keep the order of the inputs whatever finished
+first; progress lines come at a steady rhythm on a paced run; a signal mid-store loses
+no answered write.
+"""
+
+from __future__ import annotations
+
+import itertools
+import signal
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from codespaces_secrets.core import execute
+from codespaces_secrets.inputs import parse
+from codespaces_secrets.results import Status
+from github_emulator import ADMIN_TOKEN, Emulator
+from github_emulator.model import RecordedRequest
+from testkit import FakeTime, Recorder, run_measured, runner_env, wire
+from testkit.attacks import github_like
+from testkit.wire import Request, WireServer
+
+from conftest import RunAction
+
+LATENCY = 0.05
+
+
+def many_orgs(emu: Emulator, count: int) -> dict[str, str]:
+    """``count`` orgs, each with its own token (owner of that org only)."""
+    tokens = {}
+    for n in range(count):
+        org, token = f"org-{n:02}", f"ghp_org{n:02}" + "x" * 30
+        emu.add_org(org)
+        emu.add_token(token, owner_of=[org])
+        tokens[org] = token
+    return tokens
+
+
+def in_flight(requests: list[RecordedRequest], latency: float) -> int:
+    """The most requests whose spans [arrival, arrival + latency) overlap."""
+    starts = sorted(r.time for r in requests)
+    return max(sum(1 for s in starts if t <= s < t + latency * 0.9) for t in starts)
+
+
+def test_tokens_work_side_by_side_and_each_token_stays_serial(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    tokens = many_orgs(emulator, 6)
+    emulator.latency = LATENCY
+    lines = "\n".join(f"{org}={token}" for org, token in tokens.items())
+    run = run_action(
+        emulator, token="", tokens=lines, org=",".join(tokens), secrets="A=1\nB=2", max_parallel="3"
+    )
+    assert run.exit_code == 0, run.log
+    # Results in the order of the inputs: org by org, secret by secret.
+    assert [(r["org"], r["name"]) for r in run.results] == [
+        (org, name) for org in tokens for name in "AB"
+    ]
+    api = [r for r in emulator.requests if r.path.startswith("/orgs/")]
+    for token in tokens.values():
+        mine = sorted(r.time for r in api if r.token == token)
+        assert len(mine) == 4  # key, listing, two PUTs
+        gaps = [b - a for a, b in itertools.pairwise(mine)]
+        assert min(gaps) >= LATENCY * 0.9, gaps  # one at a time: each waits for the last
+    assert in_flight(api, LATENCY) <= 3  # max-parallel bounds the run's requests
+    assert in_flight(api, LATENCY) >= 2  # and tokens did work side by side
+
+
+def test_orgs_that_share_a_token_stay_serial(emulator: Emulator, run_action: RunAction) -> None:
+    emulator.add_org("org-b")
+    emulator.latency = LATENCY
+    run = run_action(emulator, org="octo-org, org-b", secrets="A=1")
+    assert run.exit_code == 0, run.log
+    api = [r for r in emulator.requests if r.path.startswith("/orgs/")]
+    assert in_flight(api, LATENCY) == 1
+
+
+def test_a_paced_run_shows_progress_at_a_steady_rhythm(emulator: Emulator) -> None:
+    secrets = "\n".join(f"S{n:03}=value-{n:03}" for n in range(90))
+    raw = {"token": ADMIN_TOKEN, "api-url": emulator.url, "org": "octo-org", "secrets": secrets}
+    parsed = parse(raw, workspace=None)
+    assert parsed.config is not None
+    events, fake = Recorder(), FakeTime()
+    result = execute(parsed.config, events, clock=fake.clock)
+    assert {r.status for r in result.results} == {Status.CREATED}
+    progress = [line for line in events.infos if line.startswith("Progress:")]
+    # 90 writes: 20 at once, then one a second (70 s): a line about every 10 s.
+    assert 5 <= len(progress) <= 8, progress
+    assert progress[0].startswith("Progress: 30/90 writes done; now in octo-org (Codespaces)")
+    assert "left by the plan's estimate" in progress[0]
+    assert not any("value-" in line for line in events.infos)
+
+
+def test_a_short_run_prints_no_progress(emulator: Emulator, run_action: RunAction) -> None:
+    run = run_action(emulator, secrets="A=1\nB=2\nC=3")
+    assert run.exit_code == 0
+    assert "Progress:" not in run.stdout
+
+
+def test_a_signal_mid_store_reports_every_answered_write(
+    server: WireServer, tmp_path: Path
+) -> None:
+    normal = github_like({})
+    stalled = wire.stall(server.stopped)
+
+    def third_write_stalls(conn: socket.socket, request: Request) -> None:
+        (stalled if request.method == "PUT" and request.path.endswith("/C") else normal)(
+            conn, request
+        )
+
+    server.attack = third_write_stalls
+    inputs = {"token": "tok", "org": "octo-org", "secrets": "A=1\nB=2\nC=3\nD=4"}
+    env = runner_env(tmp_path, {**inputs, "api-url": server.url}, {})
+    run = run_measured(env, signal_after=(2.0, signal.SIGTERM), timeout=30).run
+    assert run.exit_code == 143, run.log
+    assert "Traceback" not in run.log
+    assert [(r["name"], r["status"]) for r in run.results] == [
+        ("A", "created"),
+        ("B", "created"),
+        ("C", "unknown"),
+        ("D", "failed"),
+    ]
+    assert "may have been written" in run.results[2]["error"]
+    assert run.outputs["status"] == "failed"
+    # One set of outputs: each output is written once.
+    text = Path(env["GITHUB_OUTPUT"]).read_text()
+    assert text.count("status<<") == 1
+
+
+@pytest.fixture
+def server() -> Iterator[WireServer]:
+    with WireServer(wire.answer(404, {"message": "Not Found"})) as running:
+        yield running
