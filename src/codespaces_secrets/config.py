@@ -97,6 +97,7 @@ class Job(NamedTuple):
     deletes: tuple[str, ...] = ()  # upper-case names to delete from every org and store
     prune_patterns: tuple[str, ...] = ()  # upper-case include patterns; empty: no pruning
     run_time_limit: float = 1800.0  # seconds the writes may take under GitHub's limits
+    prune_limit: int | None = None  # most deletions a prune may make per store (prune.py)
 
 
 class Access(NamedTuple):
@@ -106,6 +107,7 @@ class Access(NamedTuple):
     token: str  # for orgs without their own; may be empty then
     retry: RetryPolicy = RetryPolicy()
     org_tokens: tuple[tuple[str, str], ...] = ()  # (org, token)
+    ca_bundle: str | None = None  # a CA file to trust instead of the system's (CLI --ca)
 
     def __repr__(self) -> str:
         orgs = [org for org, _ in self.org_tokens]
