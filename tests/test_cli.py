@@ -14,23 +14,31 @@ CANARY = "CANARY-cli-value\nsecond line\n"
 
 
 def cli(
-    emu: Emulator,
+    emu: Emulator | None,
     *args: str,
     command: str | None = None,
-    stdin: str = "",
+    stdin: str | int = "",
     token: str = ADMIN_TOKEN,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """The command line in a process; ``command`` (delete, list) comes before the flags."""
-    env = {"PATH": os.environ["PATH"], "GH_TOKEN": token}
+    """The command line in a process; ``command`` (delete, list) comes before the flags.
+
+    ``stdin``: text to pipe, or a file descriptor to give as standard input.
+    """
+    full_env = {"PATH": os.environ["PATH"], "GH_TOKEN": token, **(env or {})}
     named = [command] if command else []
+    api = ["--api-url", emu.url] if emu else []
     return subprocess.run(
-        [sys.executable, "-m", "codespaces_secrets", *named, "--api-url", emu.url, *args],
-        input=stdin,
-        env=env,
+        [sys.executable, "-m", "codespaces_secrets", *named, *api, *args],
+        input=stdin if isinstance(stdin, str) else None,
+        stdin=stdin if isinstance(stdin, int) else None,
+        env=full_env,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+        cwd=cwd,
     )
 
 
@@ -40,7 +48,10 @@ def test_value_from_standard_input_verbatim(emulator: Emulator) -> None:
     stored = emulator.secret("octo-org", "FROM_STDIN")
     assert stored is not None
     assert stored.value == CANARY
-    assert done.stdout == "octo-org\tFROM_STDIN\tcreated\tprivate\n"
+    assert done.stdout == (
+        "org\tapp\tname\tstatus\tvisibility\trepositories\terror\n"
+        "octo-org\tcodespaces\tFROM_STDIN\tcreated\tprivate\t-\t-\n"
+    )
     for line in CANARY.splitlines():
         assert line not in done.stdout + done.stderr
 
@@ -61,7 +72,10 @@ def test_batch_file_into_two_orgs_as_json(emulator: Emulator, tmp_path: Path) ->
         "--json",
     )
     assert done.returncode == 0, done.stderr
-    results = json.loads(done.stdout)
+    document = json.loads(done.stdout)
+    assert document["errors"] == []
+    assert document["status"] == "created"
+    results = document["results"]
     assert {(r["org"], r["name"], r["status"], r["visibility"]) for r in results} == {
         (org, name, "created", "selected")
         for org in ("octo-org", "octo-labs")
@@ -87,7 +101,7 @@ def test_errors_name_the_flags_and_nothing_is_sent(emulator: Emulator) -> None:
         token="",
     )
     assert done.returncode == 1
-    assert "error: GH_TOKEN: is required" in done.stderr
+    assert "error: GH_TOKEN: is required: set GH_TOKEN or GITHUB_TOKEN to a token" in done.stderr
     assert "error: --name: '9bad' is not a valid secret name" in done.stderr
     assert "error: --repository: only applies" in done.stderr
     assert "Traceback" not in done.stderr
@@ -104,18 +118,17 @@ def test_dry_run(emulator: Emulator) -> None:
 def test_unreadable_file_is_a_clear_error(emulator: Emulator, tmp_path: Path) -> None:
     done = cli(emulator, "--org", "octo-org", "--secrets-file", str(tmp_path / "missing"))
     assert done.returncode == 1
-    missing = tmp_path / "missing"
-    assert f"error: --secrets-file: cannot read '{missing}': No such file" in done.stderr
+    assert "error: --secrets-file: cannot read '" in done.stderr
+    assert "': No such file or directory." in done.stderr
     assert done.stderr.endswith("Nothing was written.\n")
     assert "Traceback" not in done.stderr
 
 
 def test_an_empty_secrets_file_is_named(emulator: Emulator, tmp_path: Path) -> None:
-    empty = tmp_path / "prod.env"
-    empty.write_text("\n")
-    done = cli(emulator, "--org", "octo-org", "--secrets-file", str(empty))
+    (tmp_path / "prod.env").write_text("\n")
+    done = cli(emulator, "--org", "octo-org", "--secrets-file", "prod.env", cwd=tmp_path)
     assert done.returncode == 1
-    assert f"error: --secrets-file: '{empty}' is empty." in done.stderr
+    assert "error: --secrets-file: 'prod.env' is empty." in done.stderr
     assert "Nothing was written." in done.stderr
     assert emulator.requests == []
 
@@ -124,7 +137,11 @@ def test_delete_command(emulator: Emulator) -> None:
     emulator.set_secret("octo-org", "OLD", "v")
     done = cli(emulator, "--org", "octo-org", "old", "missing", command="delete")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "octo-org\tOLD\tdeleted\t-\nocto-org\tMISSING\tabsent\t-\n"
+    assert done.stdout == (
+        "org\tapp\tname\tstatus\tvisibility\trepositories\terror\n"
+        "octo-org\tcodespaces\tOLD\tdeleted\t-\t-\t-\n"
+        "octo-org\tcodespaces\tMISSING\tabsent\t-\t-\t-\n"
+    )
     assert emulator.secret("octo-org", "OLD") is None
 
 
@@ -134,7 +151,10 @@ def test_list_command_never_shows_values(emulator: Emulator) -> None:
     emulator.set_secret("octo-org", "B", CANARY, visibility="all")
     done = cli(emulator, "--org", "octo-org", "--json", command="list")
     assert done.returncode == 0, done.stderr
-    rows = json.loads(done.stdout)
+    document = json.loads(done.stdout)
+    assert document["errors"] == []
+    assert document["interrupted"] is False
+    rows = document["secrets"]
     assert [(r["name"], r["visibility"], r["repositories"]) for r in rows] == [
         ("A", "selected", 1),
         ("B", "all", None),
@@ -146,7 +166,7 @@ def test_list_command_never_shows_values(emulator: Emulator) -> None:
 def test_a_trailing_newline_is_kept_and_noted(emulator: Emulator) -> None:
     done = cli(emulator, "--org", "octo-org", "--name", "NL", stdin="value\n")
     assert done.returncode == 0, done.stderr
-    assert "ends with a newline, which is kept" in done.stderr
+    assert done.stderr.count("warning: the value ends with a newline, which is kept") == 1
     stored = emulator.secret("octo-org", "NL")
     assert stored is not None
     assert stored.value == "value\n"
