@@ -48,6 +48,10 @@ def suggest(word: str, candidates: Iterable[str], *, cutoff: float = CUTOFF) -> 
     synonym = SYNONYMS.get(key)
     if synonym is not None and synonym in by_key:
         return by_key[synonym]
+    # The start of exactly one candidate (--dry for --dry-run), then the closest by letters.
+    starting = [k for k in by_key if len(key.strip("-")) >= 3 and k.startswith(key)]
+    if len(starting) == 1:
+        return by_key[starting[0]]
     found = difflib.get_close_matches(key, list(by_key), n=1, cutoff=cutoff)
     return by_key[found[0]] if found else None
 

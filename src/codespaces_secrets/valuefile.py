@@ -39,23 +39,27 @@ def read_bounded(path: str, limit: int, *, allow_pipe: bool = False) -> bytes:
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "bad path"
         raise ReadError(f"cannot read {quoted(path)}: {reason}.") from None
-    with os.fdopen(fd, "rb", buffering=0) as handle:
-        _check_kind(handle, quoted(path), allow_pipe=allow_pipe)
+    try:
+        _check_kind(os.fstat(fd).st_mode, quoted(path), allow_pipe=allow_pipe)
         os.set_blocking(fd, True)  # a pipe with a writer is read to its end
-        return _read_at_most(handle, quoted(path), limit)
+        with os.fdopen(os.dup(fd), "rb", buffering=0) as handle:
+            return _read_at_most(handle, quoted(path), limit)
+    finally:
+        os.close(fd)
 
 
 def read_stream(stream: BinaryIO, label: str, limit: int) -> bytes:
     """At most ``limit`` bytes of an already open stream (standard input): file or pipe only."""
-    _check_kind(stream, label, allow_pipe=True)
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both
+        pass  # not backed by a descriptor (a test's buffer): the bounded read still holds
+    else:
+        _check_kind(mode, label, allow_pipe=True)
     return _read_at_most(stream, label, limit)
 
 
-def _check_kind(handle: BinaryIO, label: str, *, allow_pipe: bool) -> None:
-    try:
-        mode = os.fstat(handle.fileno()).st_mode
-    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both
-        return  # not backed by a descriptor (a test's buffer): the bounded read still holds
+def _check_kind(mode: int, label: str, *, allow_pipe: bool) -> None:
     if stat.S_ISREG(mode):
         return
     if allow_pipe and (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
