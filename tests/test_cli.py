@@ -578,8 +578,8 @@ def test_the_action_command_runs_the_action_as_the_runner_does(
     assert "--- GITHUB_STEP_SUMMARY (" in done.stdout
     assert "--- exit status 0 ---" in done.stdout
     assert "::warning::the value ends with a newline" in done.stdout
-    shown = [line for line in done.stdout.splitlines() if not line.startswith("::add-mask::")]
-    assert "CANARY" not in "\n".join(shown) + done.stderr
+    assert "::add-mask::***" in done.stdout  # hidden and applied, as the runner does
+    assert "CANARY" not in done.stdout + done.stderr
 
 
 def test_the_action_command_refuses_unknown_inputs(emulator: Emulator) -> None:
@@ -588,6 +588,28 @@ def test_the_action_command_refuses_unknown_inputs(emulator: Emulator) -> None:
     assert (
         "error: visibilty is not an input of the action. Did you mean 'visibility'?" in done.stderr
     )
+
+
+def test_make_run_local_runs_the_action_against_the_emulator(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs.json"
+    inputs.write_text(
+        json.dumps(
+            {"org": "octo-org, octo-labs", "secrets": "A=1\nB='CANARY-two'", "dry-run": "false"}
+        )
+    )
+    done = subprocess.run(
+        ["make", "--no-print-directory", "run-local", f"INPUTS={inputs}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "--- exit status 0 ---" in done.stdout
+    assert "octo-org codespaces: A (private), B (private)" in done.stdout
+    assert "octo-labs codespaces: A (private), B (private)" in done.stdout
+    assert "CANARY" not in done.stdout + done.stderr
 
 
 def test_the_action_defaults_are_action_yml_s() -> None:

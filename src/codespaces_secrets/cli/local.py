@@ -157,17 +157,53 @@ def run_action(argv: Sequence[str], env: Mapping[str, str]) -> int:
             (files / name).touch()
         environment = runner_environment(inputs, env, files, workspace)
         sys.stdout.flush()
-        done = subprocess.run(  # noqa: S603 - this interpreter, a fixed program
-            [sys.executable, "-c", ENTRY],
-            env=environment,
-            cwd=workspace,
-            check=False,
-        )
+        code = _run_masked(environment, workspace)
         output = (files / "output").read_text(encoding="utf-8", errors="replace")
         summary = (files / "summary.md").read_text(encoding="utf-8", errors="replace")
     print(f"\n--- GITHUB_OUTPUT ({len(output)} bytes) ---")
     print(output, end="" if output.endswith("\n") or not output else "\n")
     print(f"--- GITHUB_STEP_SUMMARY ({len(summary)} bytes) ---")
     print(summary, end="" if summary.endswith("\n") or not summary else "\n")
-    print(f"--- exit status {done.returncode} ---")
-    return done.returncode
+    print(f"--- exit status {code} ---")
+    return code
+
+
+def _run_masked(environment: Mapping[str, str], workspace: Path) -> int:
+    """Start the entry point and pass its log on as the runner shows it: masked.
+
+    The runner hides each ``::add-mask::`` command and replaces every later occurrence of
+    a masked string with ``***``; a terminal would show both as they are.
+    """
+    masks: list[str] = []
+    with subprocess.Popen(  # noqa: S603 - this interpreter, a fixed program
+        [sys.executable, "-c", ENTRY],
+        env=dict(environment),
+        cwd=workspace,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    ) as child:
+        assert child.stdout is not None  # noqa: S101 - stdout=PIPE above
+        for line in child.stdout:
+            sys.stdout.write(_as_shown(line, masks))
+            sys.stdout.flush()
+        return child.wait()
+
+
+def _as_shown(line: str, masks: list[str]) -> str:
+    """One log line as the runner shows it; an ``::add-mask::`` adds to ``masks``."""
+    if line.startswith("::add-mask::"):
+        masks.append(_unescape(line.removeprefix("::add-mask::").rstrip("\n")))
+        masks.sort(key=len, reverse=True)
+        return "::add-mask::***\n"
+    for mask in masks:
+        for piece in mask.splitlines():
+            if piece.strip():
+                line = line.replace(piece, "***")
+    return line
+
+
+def _unescape(text: str) -> str:
+    """A workflow command's data as the runner reads it (%0A, %0D, %25)."""
+    return text.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
