@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 from .apiroot import DEFAULT_API_URL, check_api_root
@@ -87,7 +88,7 @@ class Terms(NamedTuple):
     value comes from).
     """
 
-    names: Mapping[str, str] = {"secrets": "the secrets input"}
+    names: Mapping[str, str] = MappingProxyType({"secrets": "the secrets input"})
     cli: bool = False
 
     def __call__(self, input_name: str) -> str:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from ..config import Config
 from ..core import execute, inventory
-from ..errors import Interrupted
+from ..errors import Interrupted, quoted
 from ..inputs import parse
 from ..results import RunResult
 from ..signals import Stop, interruptible
@@ -199,9 +199,9 @@ def _list(config: Config, as_json: bool, header: bool, stop: Stop, out: TextIO, 
 
 def _check_ca(path: str) -> None:
     if not os.path.isfile(path):
-        raise FileError("--ca", f"{path!r} is not a readable file (a PEM bundle of CAs).")
+        raise FileError("--ca", f"{quoted(path)} is not a readable file (a PEM bundle of CAs).")
     if not os.access(path, os.R_OK):
-        raise FileError("--ca", f"{path!r} cannot be read.")
+        raise FileError("--ca", f"{quoted(path)} cannot be read.")
 
 
 def _unresolvable(api_url: str, env: Mapping[str, str], resolve: Resolve) -> str:
