@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 from github_emulator import Emulator
 
@@ -176,3 +177,60 @@ def test_a_wrong_repository_in_one_org_writes_nowhere(
         ("octo-labs", "failed"),
     ]
     assert "not attempted" in results[0]["error"]
+
+
+def test_secrets_file_is_a_batch_from_the_workspace(
+    emulator: Emulator, run_action: RunAction, tmp_path: Path
+) -> None:
+    (tmp_path / "prod.env").write_text('A=1\nPEM="line1\nline2\n"\n')
+    run = run_action(emulator, secrets_file="prod.env", env={"GITHUB_WORKSPACE": str(tmp_path)})
+    assert run.exit_code == 0, run.log
+    assert [(r["name"], r["status"]) for r in run.results] == [("A", "created"), ("PEM", "created")]
+    stored = emulator.secret("octo-org", "PEM")
+    assert stored is not None
+    assert stored.value == "line1\nline2\n"
+    # One warning for the kind, naming the secret, never its value.
+    assert run.commands("warning") == [
+        "the value of PEM ends with a newline, which is kept as part of it."
+    ]
+    shown = [line for line in run.log.splitlines() if not line.startswith("::add-mask::")]
+    assert "line1" not in "\n".join(shown)
+
+
+def test_secrets_file_outside_the_workspace_is_refused(
+    emulator: Emulator, run_action: RunAction, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (tmp_path / "creds.env").write_text("A=1\n")
+    run = run_action(
+        emulator, secrets_file="../creds.env", env={"GITHUB_WORKSPACE": str(workspace)}
+    )
+    assert run.exit_code == 1
+    assert any("secrets-file" in e and "outside the workspace" in e for e in run.commands("error"))
+    assert emulator.requests == []
+
+
+def test_a_value_ending_in_a_newline_or_only_whitespace_is_warned_about_once(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    run = run_action(emulator, name="A", value="token\n")
+    assert run.exit_code == 0, run.log
+    assert run.commands("warning") == [
+        "the value ends with a newline, which is kept as part of it (a YAML block scalar | "
+        "adds one: use |- to leave it out)."
+    ]
+    run = run_action(emulator, secrets=json.dumps({"A": " ", "B": "\t", "C": "x"}))
+    assert run.exit_code == 0, run.log
+    assert run.commands("warning") == [
+        "the values of A, B are only whitespace; written as they are."
+    ]
+
+
+def test_selected_without_repositories_is_warned_about(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    run = run_action(emulator, name="A", value="v", visibility="selected")
+    assert run.exit_code == 0, run.log
+    (warning,) = run.commands("warning")
+    assert "a new secret would be usable by no repository" in warning

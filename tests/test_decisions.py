@@ -24,6 +24,7 @@ from codespaces_secrets.plan import (
     decide,
     plan_org,
 )
+from codespaces_secrets.prune import PruneLimitError
 from codespaces_secrets.results import Status
 from testkit import Recorder
 from testkit.memory import MemoryTransport, Org
@@ -112,12 +113,23 @@ def test_decide_visibility_and_list(
 def test_prune_selects_what_the_patterns_match_and_the_batch_lacks(
     patterns: tuple[str, ...], existing: list[str], pruned: list[str]
 ) -> None:
-    the_job = job(prune_patterns=patterns, deletes=("DELETE_ME",))
+    the_job = job(prune_patterns=patterns, deletes=("DELETE_ME",), prune_limit=10)
     plan = decide(
         "octo-org", Store.CODESPACES, the_job, None, facts(dict.fromkeys(existing, "all"))
     )
     assert [d.name for d in plan.deletes if d.pruned] == pruned
     assert [d.name for d in plan.deletes if not d.pruned] == ["DELETE_ME"]
+
+
+def test_a_prune_of_everything_else_stops_its_store_unless_prune_limit_allows() -> None:
+    existing = dict.fromkeys(["A", "B", "C", "D"], "all")
+    the_job = job(prune_patterns=("*",))
+    with pytest.raises(PruneLimitError, match="prune would delete 3 of octo-org's 4"):
+        decide("octo-org", Store.CODESPACES, the_job, None, facts(existing))
+    allowed = decide(
+        "octo-org", Store.CODESPACES, the_job._replace(prune_limit=3), None, facts(existing)
+    )
+    assert [d.name for d in allowed.deletes] == ["B", "C", "D"]
 
 
 # -- decide: the count limit -----------------------------------------------------------------

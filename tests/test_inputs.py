@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from codespaces_secrets.config import MAX_VALUE_BYTES, RepoRef, Visibility
-from codespaces_secrets.inputs import INPUT_NAMES, Parsed, parse
+from codespaces_secrets.inputs import INPUT_NAMES, Parsed, Terms, parse
 
 BASE = {"token": "ghp_x", "org": "octo-org", "name": "API_KEY", "value": "s3cret"}
 
@@ -191,7 +192,7 @@ def test_batch_include_filters_and_warns_on_unmatched_patterns() -> None:
     parsed = batch('{"API_KEY": "1", "API_URL": "2", "DB": "3"}', include="api_*\nnothing*")
     assert parsed.config is not None
     assert [s.name for s in parsed.config.job.secrets] == ["API_KEY", "API_URL"]
-    assert parsed.warnings == ("include pattern 'NOTHING*' matches no secret.",)
+    assert parsed.warnings == ("include pattern 'nothing*' matches no secret.",)  # as given
 
 
 @pytest.mark.parametrize(
@@ -245,3 +246,163 @@ def test_problems_come_in_the_order_of_the_inputs() -> None:
     parsed = check(token="a b", org="", name="1x", visibility="nope", dry_run="maybe")
     order = [p.input for p in parsed.problems]
     assert order == sorted(order, key=INPUT_NAMES.index)
+
+
+# -- warnings: once per kind, user text quoted inertly, never case-folded ------------------
+
+
+def test_many_unmatched_include_patterns_are_one_capped_warning() -> None:
+    patterns = "\n".join(f"nope_{i}*" for i in range(3000))
+    parsed = batch('{"A": "1"}', include=f"a\n{patterns}")
+    (warning,) = parsed.warnings
+    assert warning.startswith("include patterns 'nope_0*', 'nope_1*'")
+    assert "and 2995 more match no secret." in warning
+
+
+def test_an_echoed_pattern_is_inert_and_as_given() -> None:
+    parsed = batch('{"A": "1"}', include="a\nx\u202eY\x1b[31m*")
+    (warning,) = parsed.warnings
+    assert "\u202e" not in warning
+    assert "\x1b" not in warning
+    assert "'x?Y?[31m*'" in warning  # quoted as typed, not upper-cased
+
+
+def test_with_prune_an_unmatched_pattern_is_not_called_harmless() -> None:
+    parsed = parse(
+        {**BATCH, "secrets": "NPM_TOKEN=1", "include": "NPM_*\nSENTRY_*", "prune": "true"},
+        workspace=None,
+    )
+    (warning,) = parsed.warnings
+    assert "'SENTRY_*' matches no secret in the secrets input" in warning
+    assert "every existing secret it matches will be deleted" in warning
+
+
+def test_a_tokens_line_written_backwards_shows_and_masks_nothing_wrong() -> None:
+    token = "AbCdEf123TokenLike"  # looks like a login: the case that used to be echoed
+    parsed = parse(
+        {"token": "", "org": "octo-org", "tokens": f"{token}=octo-org", "name": "A", "value": "v"},
+        workspace=None,
+    )
+    messages = [p.message for p in parsed.problems] + list(parsed.warnings)
+    assert any("entry 1 is written the wrong way round (token=org)" in m for m in messages)
+    for message in messages:
+        assert token.lower() not in message.lower()
+    assert token in parsed.values  # the token is masked...
+    assert "octo-org" not in parsed.values  # ...and the org name is not
+
+
+def test_unused_tokens_entries_are_one_warning_naming_positions_only() -> None:
+    lines = "\n".join(f"other-{i}=tok_{i}" for i in range(8))
+    parsed = parse({**BASE, "tokens": f"octo-org=tok\n{lines}"}, workspace=None)
+    (warning,) = parsed.warnings
+    assert warning == (
+        "tokens: entries 2, 3, 4, 5, 6 and 3 more name an org that is not in org; unused."
+    )
+    assert "other-" not in warning
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ({"value": "v\n"}, "the value ends with a newline, which is kept as part of it"),
+        ({"value": "  \n"}, "the value is only whitespace"),
+        ({"visibility": "selected"}, "a new secret would be usable by no repository"),
+    ],
+)
+def test_quiet_surprises_are_warned_about_once(raw: dict[str, str], fragment: str) -> None:
+    parsed = parse({**BASE, **raw}, workspace=None)
+    assert parsed.config is not None
+    assert [w for w in parsed.warnings if fragment in w] == [
+        next(w for w in parsed.warnings if fragment in w)
+    ]
+
+
+def test_batch_values_with_newlines_or_blanks_are_one_warning_each() -> None:
+    parsed = batch(json_text := '{"A": "1\\n", "B": "2\\n", "C": " ", "D": "ok"}')
+    assert json_text
+    assert parsed.warnings == (
+        "the values of A, B end with a newline, which is kept as part of them.",
+        "the value of C is only whitespace; written as it is.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"visibility": "public"}, ("visibility", "Did you mean 'all'?")),
+        ({"visibility": "privat"}, ("visibility", "Did you mean 'private'?")),
+        ({"apps": "codespace"}, ("apps", "Did you mean 'codespaces'?")),
+        ({"apps": "dependabott"}, ("apps", "Did you mean 'dependabot'?")),
+        ({"org": "@octo-org"}, ("org", "Did you mean octo-org?")),
+        ({"org": "octo-org/"}, ("org", "Did you mean octo-org?")),
+    ],
+)
+def test_near_misses_in_words_get_suggestions(
+    raw: dict[str, str], expected: tuple[str, str]
+) -> None:
+    parsed = parse({**BASE, **raw}, workspace=None)
+    assert any(p.input == expected[0] and p.message.endswith(expected[1]) for p in parsed.problems)
+
+
+def test_apps_keep_the_case_they_were_given_in_messages() -> None:
+    parsed = check(apps="CodeSpace")
+    assert "'CodeSpace' is not one of" in problems_of(parsed)["apps"][0]
+
+
+def test_messages_use_the_callers_terms() -> None:
+    terms = Terms({"secrets": "--secrets-file", "include": "--include", "prune": "--prune"}, True)
+    parsed = parse({**BATCH, "secrets": "A=1", "prune": "true"}, workspace=None, terms=terms)
+    assert problems_of(parsed)["prune"] == [
+        "needs --include: its patterns say which existing secrets prune may delete."
+    ]
+    parsed = parse({"org": "octo-org", "name": "A", "value": "v"}, workspace=None, terms=terms)
+    (message,) = problems_of(parsed)["token"]
+    assert "GH_TOKEN" in message
+    assert "from a secret" not in message
+
+
+# -- secrets-file and prune-limit -----------------------------------------------------------
+
+
+def test_secrets_file_reads_a_batch_from_the_workspace(tmp_path: Path) -> None:
+    (tmp_path / "prod.env").write_text("A=1\nB='two'\n")
+    parsed = parse({**BATCH, "secrets-file": "prod.env"}, workspace=tmp_path)
+    assert parsed.config is not None
+    assert [(s.name, s.value) for s in parsed.config.job.secrets] == [("A", "1"), ("B", "two")]
+    assert "two" in parsed.values
+
+
+@pytest.mark.parametrize(
+    ("setup", "fragment"),
+    [
+        ("outside", "outside the workspace"),
+        ("fifo", "not a regular file"),
+        ("missing", "does not exist"),
+        ("both", "not both"),
+    ],
+)
+def test_secrets_file_problems(tmp_path: Path, setup: str, fragment: str) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (tmp_path / "out.env").write_text("A=1\n")
+    os.mkfifo(workspace / "pipe")
+    path = {"outside": "../out.env", "fifo": "pipe", "missing": "no.env", "both": "x"}[setup]
+    raw = {**BATCH, "secrets-file": path}
+    if setup == "both":
+        raw["secrets"] = "A=1"
+    parsed = parse(raw, workspace=workspace)  # a FIFO must not hang this
+    assert any(fragment in m for m in problems_of(parsed)["secrets-file"]), parsed.problems
+
+
+@pytest.mark.parametrize(("text", "limit"), [("", None), ("0", 0), ("25", 25)])
+def test_prune_limit_reaches_the_job(text: str, limit: int | None) -> None:
+    raw = {**BATCH, "secrets": "A=1", "include": "A*", "prune": "true", "prune-limit": text}
+    parsed = parse(raw, workspace=None)
+    assert parsed.config is not None
+    assert parsed.config.job.prune_limit == limit
+
+
+@pytest.mark.parametrize(("text", "fragment"), [("-1", "whole number"), ("1001", "more than")])
+def test_prune_limit_problems(text: str, fragment: str) -> None:
+    raw = {**BATCH, "secrets": "A=1", "include": "A*", "prune": "true", "prune-limit": text}
+    assert fragment in problems_of(parse(raw, workspace=None))["prune-limit"][0]

@@ -39,7 +39,7 @@ def test_dotenv_forms() -> None:
         ("HASH", "abc#not-a-comment"),
         ("SINGLE", "lit\\n $x"),
         ("DOUBLE", 'a\tb\n"q"'),
-        ("MULTI", "first\nsecond\n  third"),
+        ("MULTI", "first\r\nsecond\n  third"),  # line breaks kept as written
         ("SQ_MULTI", "x\ny"),
         ("EQUALS", "a=b=c"),
     ]
@@ -78,3 +78,35 @@ def test_quoted_and_plain_values_raise_no_warning() -> None:
     parsed = parse_secrets_text("A=plain\nB=\" padded #kept \"\nC='x #y'\n# comment\n")
     assert parsed.warnings == ()
     assert [e.value for e in parsed.entries] == ["plain", " padded #kept ", "x #y"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("A=1\rB=2\n", 1), ("X=1\nA='one\rtwo'\n", 2), ("A=1\nB=2\r", 2), ('A="x\n\ry"', 2)],
+)
+def test_a_lone_carriage_return_is_a_problem_naming_its_line(text: str, line: int) -> None:
+    parsed = parse_secrets_text(text)
+    assert parsed.entries == ()
+    assert parsed.problems == (
+        f"line {line}: a carriage return (CR) not followed by a line feed; save the text "
+        "with LF or CRLF line endings",
+    )
+
+
+def test_crlf_line_endings_end_lines_and_are_kept_inside_quotes_with_a_warning() -> None:
+    parsed = parse_secrets_text("A=1\r\nPEM=\"first\r\nsecond\"\r\nB='x'\r\n")
+    assert parsed.problems == ()
+    assert [(e.key, e.value) for e in parsed.entries] == [
+        ("A", "1"),
+        ("PEM", "first\r\nsecond"),
+        ("B", "x"),
+    ]
+    (warning,) = parsed.warnings
+    assert warning.startswith("line 2: the quoted value spans lines that end in CRLF")
+    assert "first" not in warning
+
+
+def test_an_escaped_crlf_in_double_quotes_is_not_warned_about() -> None:
+    parsed = parse_secrets_text('A="one\\r\\ntwo"\n')
+    assert [e.value for e in parsed.entries] == ["one\r\ntwo"]
+    assert parsed.warnings == ()

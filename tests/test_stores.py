@@ -141,8 +141,9 @@ def test_the_command_line_writes_to_the_stores_named(emulator: Emulator) -> None
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert (
-        done.stdout
-        == "octo-org\tactions\tA\tcreated\tprivate\nocto-org\tagents\tA\tcreated\tprivate\n"
+    assert done.stdout == (
+        "org\tapp\tname\tstatus\tvisibility\trepositories\terror\n"
+        "octo-org\tactions\tA\tcreated\tprivate\t-\t-\n"
+        "octo-org\tagents\tA\tcreated\tprivate\t-\t-\n"
     )
     assert emulator.secret("octo-org", "A", store="codespaces") is None

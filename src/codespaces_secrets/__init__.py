@@ -1,3 +1,3 @@
 """Create, update and delete GitHub organization secrets, from a workflow or a terminal."""
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"

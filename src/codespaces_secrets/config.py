@@ -98,6 +98,7 @@ class Job(NamedTuple):
     prune_patterns: tuple[str, ...] = ()  # upper-case include patterns; empty: no pruning
     run_time_limit: float = 1800.0  # seconds the writes may take under GitHub's limits
     max_parallel: int = 8  # tokens worked at the same time (each token's requests: serial)
+    prune_limit: int | None = None  # most deletions a prune may make per store (prune.py)
 
 
 class Network(NamedTuple):

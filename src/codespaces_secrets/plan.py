@@ -19,7 +19,9 @@ from typing import NamedTuple
 from .config import STORE_LIMITS, Job, RepoRef, Repository, Secret, Store, Visibility
 from .errors import ActionError, LimitError, RepositoryError, ScaleError
 from .github import ExistingSecret, GitHub, PublicKey
+from .prune import allowed_prune
 from .retry import minimum_write_time
+from .suggest import suggest
 
 
 class Before(NamedTuple):
@@ -136,9 +138,11 @@ def decide(
         repositories = kept if keep and kept is not None else ()
         writes.append(Write(secret, visibility, repositories, before, keep))
     deletes = [Delete(name, _before(name, facts), pruned=False) for name in job.deletes]
-    deletes += [
-        Delete(name, _before(name, facts), pruned=True) for name in _pruned(job, facts.existing)
-    ]
+    named = {secret.name for secret in job.secrets} | set(job.deletes)
+    pruned = allowed_prune(
+        org, store, facts.existing, _pruned(job, facts.existing), named, job.prune_limit
+    )
+    deletes += [Delete(name, _before(name, facts), pruned=True) for name in pruned]
     room = _check_limit(org, store, len(facts.existing), writes, deletes)
     return StorePlan(org, store, facts.key, tuple(writes), tuple(deletes), room)
 
@@ -254,16 +258,18 @@ def resolve_repositories(github: GitHub, org: str, refs: list[RepoRef]) -> tuple
     GitHub would silently drop it from the list.
     """
     found: dict[RepoRef, Repository] = {}
+    seen: list[str] = []  # every name of the org read, for suggestions
     if len(refs) == 1 and refs[0].name is not None:
         repository = github.repository(org, refs[0].name)
         if repository is not None:
             found[refs[0]] = repository
     else:
         for repository in github.org_repositories(org):
+            seen.append(repository.full_name.rpartition("/")[2])
             found |= {ref: repository for ref in refs if _matches(ref, repository)}
             if len(found) == len(set(refs)):
                 break
-    missing = [ref.text for ref in refs if ref not in found]
+    missing = [_with_hint(ref, seen) for ref in refs if ref not in found]
     if missing:
         raise RepositoryError(
             f"{len(missing)} repository entr{'y' if len(missing) == 1 else 'ies'} not found in "
@@ -274,6 +280,12 @@ def resolve_repositories(github: GitHub, org: str, refs: list[RepoRef]) -> tuple
         )
     # In the order given, each repository once.
     return tuple({found[ref].id: found[ref] for ref in refs}.values())
+
+
+def _with_hint(ref: RepoRef, names: list[str]) -> str:
+    """The entry as typed, with the org's closest repository name when one is near."""
+    meant = suggest(ref.name, names) if ref.name else None
+    return f"{ref.text} (did you mean {meant}?)" if meant else ref.text
 
 
 def _matches(ref: RepoRef, repository: Repository) -> bool:

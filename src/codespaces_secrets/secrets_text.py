@@ -67,7 +67,19 @@ def _parse_json(text: str) -> ParsedSecrets:
 
 
 def _parse_dotenv(text: str) -> ParsedSecrets:
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    lines, endings, lone_cr = _split_lines(text)
+    if lone_cr:
+        # A lone CR is neither kept in a value nor guessed to be a line break: on one line
+        # "A=1<CR>B=2" would otherwise be one secret A (holding "B=2"), and prune would
+        # then delete B. The file's line endings are for its author to fix.
+        return ParsedSecrets(
+            (),
+            tuple(
+                f"line {lineno}: a carriage return (CR) not followed by a line feed; "
+                "save the text with LF or CRLF line endings"
+                for lineno in lone_cr
+            ),
+        )
     entries: list[Entry] = []
     problems: list[str] = []
     warnings: list[str] = []
@@ -87,10 +99,15 @@ def _parse_dotenv(text: str) -> ParsedSecrets:
             continue
         given, rest = rest, rest.lstrip()
         if rest[:1] in ('"', "'"):
-            value, index, problem = _read_quoted(rest, lines, index)
+            value, index, problem = _read_quoted(rest, lines, endings, index)
             if problem:
                 problems.append(f"line {lineno}: {problem}")
                 continue
+            if "\r\n" in value and "\r\n" in "".join(endings[lineno - 1 : index - 1]):
+                warnings.append(
+                    f"line {lineno}: the quoted value spans lines that end in CRLF, and keeps "
+                    "them as CRLF; save the text with LF line endings if it should hold LF."
+                )
         else:
             value = _strip_inline_comment(rest).rstrip()
             changed = _unquoted_changes(given, rest, value)
@@ -100,6 +117,25 @@ def _parse_dotenv(text: str) -> ParsedSecrets:
                 )
         entries.append(Entry(key.strip(), value, f"line {lineno}", f"the name on line {lineno}"))
     return ParsedSecrets(tuple(entries), tuple(problems), tuple(warnings))
+
+
+def _split_lines(text: str) -> tuple[list[str], list[str], list[int]]:
+    """The lines, each one's ending (LF, CRLF or none at the end), and lines with a lone CR."""
+    pieces = text.split("\n")
+    lines: list[str] = []
+    endings: list[str] = []
+    lone_cr: list[int] = []
+    for number, piece in enumerate(pieces, start=1):
+        last = number == len(pieces)
+        if piece.endswith("\r") and not last:
+            lines.append(piece[:-1])
+            endings.append("\r\n")
+        else:
+            lines.append(piece)
+            endings.append("" if last else "\n")
+        if "\r" in lines[-1]:
+            lone_cr.append(number)
+    return lines, endings, lone_cr
 
 
 def _strip_inline_comment(value: str) -> str:
@@ -120,11 +156,14 @@ def _unquoted_changes(given: str, trimmed: str, value: str) -> str:
     return " and ".join(changes)
 
 
-def _read_quoted(rest: str, lines: list[str], index: int) -> tuple[str, int, str]:
+def _read_quoted(
+    rest: str, lines: list[str], endings: list[str], index: int
+) -> tuple[str, int, str]:
     """Read a quoted value that may continue over following lines.
 
     Returns the value, the index of the next unread line and a problem ('' if none).
-    Double quotes understand backslash escapes; single quotes are literal.
+    Double quotes understand backslash escapes; single quotes are literal. The line
+    breaks inside the quotes are kept as written (LF or CRLF), never changed.
     """
     quote, body = rest[0], rest[1:]
     parts: list[str] = []
@@ -136,12 +175,12 @@ def _read_quoted(rest: str, lines: list[str], index: int) -> tuple[str, int, str
             if trailing and not trailing.startswith("#"):
                 return "", index, "unexpected text after the closing quote"
             break
-        parts.append(body)
+        parts.append(body + endings[index - 1])
         if index >= len(lines):
             return "", index, f"the {quote} quote is never closed"
         body = lines[index]
         index += 1
-    value = "\n".join(parts)
+    value = "".join(parts)
     return (_unescape(value) if quote == '"' else value), index, ""
 
 

@@ -1,20 +1,29 @@
 """What the command line prints: results, listings, progress, in its own terms.
 
-The core's messages speak the action's language (inputs, jobs); a terminal user typed
-flags, so every line passes through ``in_cli_terms``. Results go to standard output (a
-table, or JSON); progress and problems to standard error.
+For scripts, standard output has one shape per command whatever the stores: a TSV table
+with a header line (``--no-header`` leaves it out), the same columns for every store, a
+``-`` for an empty field and no tab or line break inside a field; or, with ``--json``, one
+JSON object that is complete whatever the exit code: the rows, every error, and whether
+the run was interrupted. Progress and problems go to standard error.
+
+Input problems are worded in flag terms where they are made (``inputs.Terms``). The
+core's progress and errors still speak the action's language, so they pass through
+``in_cli_terms`` on their way out.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import NamedTuple, TextIO
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple, TextIO
 
-from ..config import Store
 from ..core import Listed
 from ..results import RunResult
 from .args import FLAGS
+
+RESULT_COLUMNS = ("org", "app", "name", "status", "visibility", "repositories", "error")
+LIST_COLUMNS = ("org", "app", "name", "visibility", "repositories", "updated_at")
 
 # The core's messages speak the action's language; a terminal user typed flags.
 _IN_CLI_TERMS = (
@@ -42,20 +51,71 @@ def in_cli_terms(text: str) -> str:
     return text
 
 
-def print_result(result: RunResult, *, as_json: bool) -> None:
+def _field(value: object) -> str:
+    """One TSV field: ``-`` when empty, tabs and line breaks as spaces."""
+    text = "" if value is None else str(value)
+    return " ".join(text.replace("\t", " ").splitlines()) or "-"
+
+
+def _table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, header: bool) -> str:
+    lines = ["\t".join(columns)] if header else []
+    lines += ["\t".join(_field(value) for value in row) for row in rows]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def result_document(
+    result: RunResult | None, errors: Sequence[str], *, interrupted: bool = False
+) -> dict[str, Any]:
+    """The ``--json`` object of ``set`` and ``delete``: complete, whatever happened."""
+    rows = [r.as_output() for r in result.results] if result else []
+    return {
+        "status": result.status if result and result.results else "failed",
+        "dry_run": bool(result and result.dry_run),
+        "interrupted": interrupted or bool(result and result.interrupted),
+        "results": rows,
+        "errors": [*errors, *(in_cli_terms(e) for e in (result.errors if result else ()))],
+    }
+
+
+def print_result(
+    result: RunResult | None,
+    errors: Sequence[str],
+    out: TextIO,
+    *,
+    as_json: bool,
+    header: bool,
+    interrupted: bool = False,
+) -> None:
+    """The results of ``set``/``delete``: a table (with header), or the JSON object."""
     if as_json:
-        print(json.dumps([r.as_output() for r in result.results], indent=2))
+        document = result_document(result, errors, interrupted=interrupted)
+        print(json.dumps(document, indent=2), file=out)
         return
-    for r in result.results:
-        names = ", ".join(x.full_name for x in r.repositories)
-        repos = f" [{names}]" if names else ""
-        visibility = r.visibility.value if r.visibility else "-"
-        error = f"  {r.error}" if r.error else ""
-        app = "" if r.store is Store.CODESPACES else f"\t{r.store.value}"
-        print(f"{r.org}{app}\t{r.name}\t{r.status.value}\t{visibility}{repos}{error}")
+    rows = [
+        (
+            r.org,
+            r.store.value,
+            r.name,
+            r.status.value,
+            r.visibility.value if r.visibility else "",
+            ",".join(x.full_name for x in r.repositories),
+            in_cli_terms(r.error),
+        )
+        for r in (result.results if result else ())
+    ]
+    out.write(_table(RESULT_COLUMNS, rows, header=header))
 
 
-def print_listing(listed: list[Listed], *, as_json: bool) -> None:
+def print_listing(
+    listed: Sequence[Listed],
+    errors: Sequence[str],
+    out: TextIO,
+    *,
+    as_json: bool,
+    header: bool,
+    interrupted: bool = False,
+) -> None:
+    """What ``list`` found: a table (with header), or the JSON object with its errors."""
     rows = [
         {
             "org": x.org,
@@ -68,14 +128,10 @@ def print_listing(listed: list[Listed], *, as_json: bool) -> None:
         for x in listed
     ]
     if as_json:
-        print(json.dumps(rows, indent=2))
+        document = {"interrupted": interrupted, "secrets": rows, "errors": list(errors)}
+        print(json.dumps(document, indent=2), file=out)
         return
-    for row in rows:
-        count = "-" if row["repositories"] is None else str(row["repositories"])
-        print(
-            f"{row['org']}\t{row['app']}\t{row['name']}\t{row['visibility']}\t{count}\t"
-            f"{row['updated_at']}"
-        )
+    out.write(_table(LIST_COLUMNS, [[row[c] for c in LIST_COLUMNS] for row in rows], header=header))
 
 
 class StreamEvents(NamedTuple):

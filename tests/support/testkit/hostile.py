@@ -317,6 +317,8 @@ SANE = {
     "value-file": st.just(""),
     "secrets": st.one_of(json_secrets(valid_names), dotenv_secrets(valid_names)),
     "include": st.one_of(st.just(""), st.sampled_from(["A*", "*", "API_?", "a_b\nX*"])),
+    "secrets-file": st.just(""),
+    "prune-limit": st.sampled_from(["", "", "0", "1", "100"]),
 }
 HOSTILE_INPUTS = {
     "token": tokens,
@@ -344,9 +346,11 @@ HOSTILE_INPUTS = {
     "value-file": hostile_text,
     "secrets": secrets_texts,
     "include": includes,
+    "secrets-file": hostile_text,
+    "prune-limit": retry_limits,
 }
 SINGLE_ONLY = ("name", "value", "value-file")
-BATCH_ONLY = ("secrets", "include", "prune")
+BATCH_ONLY = ("secrets", "secrets-file", "include", "prune", "prune-limit")
 
 
 @st.composite
