@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,33 @@ def test_a_real_refusal_from_the_actions_store_names_organization_secrets_first(
     said = error.index("GitHub says this endpoint needs the permission organization_secrets=read")
     assert said < error.index('"Secrets: write" (organization_secrets=write)')
     assert '"secrets"' not in error
+
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def section(heading: str) -> str:
+    return README.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+
+
+def test_the_readme_names_each_stores_permission_as_the_remedies_do() -> None:
+    tokens = section("## Tokens")
+    for store, (fine, key) in STORE_PERMISSIONS.items():
+        (row,) = [r for r in tokens.splitlines() if r.startswith(f"| `{store.value}`")]
+        assert f'"{fine}" (`{key}`)' in row, row
+        assert "`admin:org`" in row, row
+        assert f"`{key}`" in section("## Usage"), key
+    # Never the repository permissions' names, as the table once said for Actions.
+    store_rows = [r for r in README.splitlines() if r.startswith(("| `actions`", "| `dependab"))]
+    assert store_rows
+    assert [r for r in store_rows if "`secrets` |" in r or "`dependabot_secrets`" in r] == []
+
+
+def test_the_readme_states_the_codespaces_contradiction_and_marks_the_app_recipe() -> None:
+    tokens = " ".join(section("## Tokens").split())
+    assert "GitHub contradicts itself" in tokens
+    assert "`enabledForGitHubApps: false`" in tokens
+    per_org = " ".join(section("### Per-organization tokens").split())
+    assert "*documented by GitHub's docs, not by its API description, untested here*" in per_org
+    # The default per-org recipe: fine-grained tokens from secrets, before any App recipe.
+    assert per_org.index("secrets.MY_ORG_SECRETS_TOKEN") < per_org.index("create-github-app-token")
