@@ -130,7 +130,7 @@ def _pinned_metadata(uses: str) -> dict[str, Any] | None:
 
 def metadata(uses: str, root: Path = ROOT) -> dict[str, Any] | None:
     """The action.yml a step's `uses:` runs: this action's own, or a recorded pin's."""
-    if uses.startswith((f"{STAND_IN_REPO}@", "./")) or uses in {".", "./"}:
+    if uses.startswith((f"{STAND_IN_REPO}@", "./")):
         own: dict[str, Any] = _load((root / "action.yml").read_text(encoding="utf-8"))
         return own
     return _pinned_metadata(uses)
