@@ -28,12 +28,17 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml tests/support/pyp
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e tests/support
 	touch $@
 
-lint: $(STAMP) ## ruff, ruff format, check-jsonschema and actionlint
+lint: $(STAMP) ## ruff, ruff format, check-jsonschema, actionlint and zizmor (offline)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml .github/actions/*/action.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/zizmor --offline --quiet .github action.yml
+	$(PY) -m testkit.docexamples build/doc-examples
+	$(BIN)/actionlint build/doc-examples/*.yml
+	$(BIN)/zizmor --offline --quiet --config tests/data/zizmor-doc-examples.yml build/doc-examples/*.yml
 
 typecheck: $(STAMP) ## mypy --strict
 	$(BIN)/mypy

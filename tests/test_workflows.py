@@ -34,9 +34,22 @@ def test_there_are_workflows() -> None:
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_every_action_is_pinned_by_sha_with_its_version(path: Path) -> None:
-    remote = [line for line in uses_lines(path) if line != "uses: ./"]
+    remote = [line for line in uses_lines(path) if not line.startswith("uses: ./")]
     assert remote
     assert [line for line in remote if not PINNED.fullmatch(line)] == []
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_checkout_leaves_the_token_in_the_workspace(path: Path) -> None:
+    """zizmor's artipacked: a later step or artifact could read a persisted token."""
+    checkouts = [
+        step
+        for job in load(path)["jobs"].values()
+        for step in job["steps"]
+        if str(step.get("uses", "")).startswith("actions/checkout@")
+    ]
+    assert checkouts
+    assert [s for s in checkouts if s.get("with", {}).get("persist-credentials") is not False] == []
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)

@@ -28,15 +28,16 @@ PROXY_AUTH = (
     "The proxy asks for credentials: put them in HTTPS_PROXY (http://user:password@host:port) "
     "or add the API host to NO_PROXY."
 )
-# What each store asks of a token, as GitHub documents it: the fine-grained organization
-# permission (its name in the token settings) and the GitHub App permission. GitHub
-# documents no App permission for the Copilot agents store; its answers' header
-# X-Accepted-GitHub-Permissions names what it wants.
+# What each store asks of a fine-grained token or a GitHub App, as GitHub names it: the
+# organization permission's name in the token settings, and its key (the same key for
+# fine-grained tokens and Apps, and the one X-Accepted-GitHub-Permissions names). The
+# short names in GitHub's API prose, `secrets` and `dependabot_secrets`, are the
+# repository permissions: naming them here would send users to the wrong setting.
 STORE_PERMISSIONS: dict[Store, tuple[str, str]] = {
     Store.CODESPACES: ("Organization codespaces secrets", "organization_codespaces_secrets"),
-    Store.DEPENDABOT: ("Organization dependabot secrets", "dependabot_secrets"),
-    Store.ACTIONS: ("Secrets", "secrets"),
-    Store.AGENTS: ("", ""),
+    Store.DEPENDABOT: ("Organization dependabot secrets", "organization_dependabot_secrets"),
+    Store.ACTIONS: ("Secrets", "organization_secrets"),
+    Store.AGENTS: ("Agent secrets", "organization_agent_secrets"),
 }
 ORG_NOT_FOUND = (
     "GitHub answers 404 when the organization does not exist, when its plan has no "
@@ -47,19 +48,13 @@ ORG_NOT_FOUND = (
 
 
 def auth_help(store: Store) -> str:
-    """Which tokens work for ``store``."""
-    fine, app = STORE_PERMISSIONS[store]
-    fine_text = (
-        f'the organization permission "{fine}: write"'
-        if fine
-        else (f"the {store.label} secrets organization permission")
-    )
-    app_text = f' (GitHub App: "{app}")' if app else ""
+    """Which tokens work for ``store``, by GitHub's names for its permission."""
+    fine, key = STORE_PERMISSIONS[store]
     return (
         "Use a classic personal access token with the admin:org scope, or a fine-grained "
-        f'token with {fine_text}{app_text} (and "Metadata: read" to look up repository '
-        "names), owned by an organization owner. The workflow's own GITHUB_TOKEN cannot "
-        "manage organization secrets."
+        f'token or GitHub App with the organization permission "{fine}: write" ({key}=write) '
+        '(and "Metadata: read" to look up repository names), owned by an organization owner. '
+        "The workflow's own GITHUB_TOKEN cannot manage organization secrets."
     )
 
 
@@ -78,16 +73,17 @@ def remedy_for(
     ``store``: the secret store addressed (None for repository look-ups: Codespaces' words).
     """
     store = store or Store.CODESPACES
+    # GitHub's own word comes first: the header names exactly what this endpoint checked.
     wanted = _accepted_permissions(headers)
     if status == 401:
         return f"The token is invalid, expired or revoked. {auth_help(store)}"
     if status == 403:
-        return _forbidden(headers, github_message, store, api_host) + wanted
+        return wanted + _forbidden(headers, github_message, store, api_host)
     if status == 407:
         return PROXY_AUTH
     if status == 404:
         plan = " (they need Team or Enterprise)" if store is Store.CODESPACES else ""
-        return ORG_NOT_FOUND.format(label=store.label, plan=plan) + wanted
+        return wanted + ORG_NOT_FOUND.format(label=store.label, plan=plan)
     if status == 409:
         return (
             "The secret's current state conflicts with the request (a repository list can "
@@ -130,7 +126,7 @@ def _accepted_permissions(headers: Mapping[str, str]) -> str:
     accepted = headers.get("x-accepted-github-permissions", "").strip()
     if not accepted or not re.fullmatch(r"[a-z_]+=[a-z]+(?:[,;] ?[a-z_]+=[a-z]+)*", accepted):
         return ""
-    return f" GitHub says this endpoint needs the permission {accepted}."
+    return f"GitHub says this endpoint needs the permission {accepted}. "
 
 
 def _forbidden(headers: Mapping[str, str], github_message: str, store: Store, api_host: str) -> str:
