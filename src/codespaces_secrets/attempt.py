@@ -25,10 +25,14 @@ import urllib3.exceptions
 
 from .deadline import Deadline
 from .errors import ApiError
+from .redact import Redactor
 from .retry import Fault
 
 MIB = 1024 * 1024
 CHUNK = 64 * 1024
+# The most of GitHub's message that is quoted, after scrubbing (GitHub's own messages are
+# one sentence; a longer text is a server or proxy quoting something back).
+MESSAGE_CAP = 500
 
 
 class Limits(NamedTuple):
@@ -61,8 +65,15 @@ class Answer(NamedTuple):
         except RecursionError as exc:
             raise ValueError("JSON nested too deeply") from exc
 
-    def github_message(self) -> str:
-        """GitHub's own ``message`` and ``errors[]`` text, short; never the raw body."""
+    def github_message(self, redactor: Redactor | None = None) -> str:
+        """GitHub's own ``message`` and ``errors[]`` text; never the raw body.
+
+        With ``redactor``: each part scrubbed of every known secret, then joined, then cut
+        to ``MESSAGE_CAP`` characters (``Redactor.scrub_then_cap``), so that no piece of a
+        secret survives a cut. Without one, the text is neither scrubbed nor cut: the
+        caller must scrub it before any cut (a cut first could leave the start of a secret
+        that straddled it).
+        """
         try:
             body = self.json()
         except ValueError:
@@ -76,9 +87,13 @@ class Answer(NamedTuple):
             if isinstance(error, dict)
         ]
         message = body.get("message")
-        first = message if isinstance(message, str) else ""
-        text = "; ".join(part for part in [first, *details] if part)
-        return text[:500]
+        parts = [message if isinstance(message, str) else "", *details]
+        if redactor is None:
+            return "; ".join(part for part in parts if part)
+        # Part by part first: a part that ends with the start of a secret (a server that
+        # cut its own text) is no longer at the end once the parts are joined.
+        scrubbed = (redactor.scrub(part) for part in parts)
+        return redactor.scrub_then_cap("; ".join(part for part in scrubbed if part), MESSAGE_CAP)
 
     def invalid_fields(self) -> tuple[str, ...]:
         """The fields a 422 names in ``errors[].field`` (GitHub's validation errors)."""
@@ -93,9 +108,10 @@ class Answer(NamedTuple):
             if isinstance(error, dict) and isinstance(error.get("field"), str)
         )
 
-    def fault(self) -> Fault:
-        """The answer as a failed attempt, for the retry rules."""
-        return Fault(f"HTTP {self.status}", self.status, self.headers, self.github_message())
+    def fault(self, redactor: Redactor | None = None) -> Fault:
+        """The answer as a failed attempt, for the retry rules (``github_message``'s text)."""
+        message = self.github_message(redactor)
+        return Fault(f"HTTP {self.status}", self.status, self.headers, message)
 
 
 def _error_detail(error: dict[str, object]) -> str:

@@ -1,15 +1,30 @@
-"""Remove every known secret from text a server sent, before it is shown anywhere.
+"""Remove every known secret from text a server sent, before it is cut or shown anywhere.
 
 A server (or a proxy) may quote the request back in its error text: the token, the
 ciphertext, even a value. The runner masks what was registered with ``::add-mask::``,
-but only in the log: annotations' titles, outputs and the step summary are not masked,
-and a ciphertext is never registered. So server text is scrubbed at the edge where it
-is read (``transport``), with the same pieces the log masks: each secret whole and each
-line of a multi-line one that is long enough to mask on its own.
+but only in the log and only whole: annotations' titles, outputs and the step summary are
+not masked, a ciphertext is never registered, and a piece of a secret is not recognised.
+So server text is scrubbed where it is read, with the same pieces the log masks: each
+secret whole and each line of a multi-line one that is long enough to mask on its own.
+
+Order matters. Text is scrubbed *before* it is cut to a length: a cut first could leave
+the start of a secret that straddled it, which no whole-string scrub finds (the first 30
+characters of a 36-character ``ghp_`` token are enough to rebuild it, its last 6 being a
+checksum). And a text that ends with the start of a known secret (a server that cut its
+own message, or the cut here) has that trailing piece replaced too, from ``MIN_PREFIX``
+characters on. What is not scrubbed: a fragment in the middle of the text that is not a
+whole piece (a server can only send one by mangling a secret it was sent), and a trailing
+start shorter than ``MIN_PREFIX``.
+
+``inert`` is the other half of showing server text: control bytes (ESC, the rest of C0
+and C1, DEL) and the invisible format characters (bidi overrides such as U+202E, the BOM)
+become visible escapes, so nothing a server sends can move the cursor, recolour the
+terminal or reorder what a reader sees.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 REDACTED = "***"
@@ -17,6 +32,11 @@ REDACTED = "***"
 # is): masking a lone brace or quote of a JSON or dotenv block would blank it out of every
 # log line. The log's masks (report) and the scrubbing here share the rule, ``pieces``.
 MIN_LINE = 4
+# A text ending with this many or more characters that start a known piece has them
+# replaced. Four, like MIN_LINE: shorter starts are too common to mean anything (a
+# trailing "gh" or '{"'), and four is less than the 12-character fragments the
+# reliability figures count as a leak.
+MIN_PREFIX = 4
 
 
 def pieces(secret: str) -> list[str]:
@@ -30,17 +50,76 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._pieces: set[str] = set()
+        self._ordered: list[str] = []
+        # Pieces by their first MIN_PREFIX characters: finding a trailing start then costs
+        # one look-up per character of the text, however many secrets the run has.
+        self._starts: dict[str, list[str]] = {}
         for secret in secrets:
             self.add(secret)
 
     def add(self, secret: str) -> None:
         """Remember a secret: whole, and each line of it long enough to be masked."""
-        if secret.strip():
-            self._pieces.update(pieces(secret))
+        if not secret.strip():
+            return
+        for piece in pieces(secret):
+            if piece not in self._pieces:
+                self._pieces.add(piece)
+                self._starts.setdefault(piece[:MIN_PREFIX], []).append(piece)
+        self._ordered = sorted(self._pieces, key=len, reverse=True)
 
     def scrub(self, text: str) -> str:
-        """``text`` with every known secret replaced by ``***`` (longest first)."""
-        for piece in sorted(self._pieces, key=len, reverse=True):
+        """``text`` with every known secret replaced by ``***`` (longest first).
+
+        A trailing start of one (``MIN_PREFIX`` characters or more) is replaced too.
+        """
+        for piece in self._ordered:
             if piece in text:
                 text = text.replace(piece, REDACTED)
+        return self._drop_trailing_start(text)
+
+    def scrub_then_cap(self, text: str, cap: int) -> str:
+        """``text`` scrubbed, then cut to at most ``cap`` characters, then scrubbed again.
+
+        The first scrub leaves no whole piece, so the cut can only end inside what is left
+        of a mangled one: the second scrub replaces such a trailing start. The result may
+        be up to ``len(REDACTED)`` characters longer than ``cap`` when that happens.
+        """
+        return self.scrub(self.scrub(text)[:cap])
+
+    def _drop_trailing_start(self, text: str) -> str:
+        """``text`` with its end replaced by ``***`` when that end starts a known piece."""
+        if not self._starts:
+            return text
+        for at in range(max(0, len(text) - len(self._ordered[0])), len(text) - MIN_PREFIX + 1):
+            tail = text[at:]
+            found = self._starts.get(tail[:MIN_PREFIX], ())
+            if any(piece.startswith(tail) for piece in found):
+                return text[:at] + REDACTED
         return text
+
+
+# Format characters that are harmless and needed: zero-width space (the summary breaks
+# autolinks with it), and the joiners that some scripts and emoji sequences use.
+_KEPT_FORMAT = frozenset("\u200b\u200c\u200d")
+
+
+def inert(text: str) -> str:
+    r"""``text`` with every control and invisible format character shown as an escape.
+
+    C0 controls (but tab and line feed), DEL, C1 controls, bidi embeddings, overrides and
+    isolates (U+202A-U+202E, U+2066-U+2069, the marks U+200E/U+200F/U+061C), line and
+    paragraph separators, the BOM and the other format characters, and lone surrogates
+    become ``\x1b``, ``\u202e``... Printable text is untouched, so an already inert text
+    stays the same. Line feeds are left for the caller, which knows whether a line may end
+    there (a log line or a workflow command escapes them its own way).
+    """
+    return "".join(_shown(char) for char in text)
+
+
+def _shown(char: str) -> str:
+    if char in "\t\n" or char in _KEPT_FORMAT:
+        return char
+    if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+        code = ord(char)
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return char
