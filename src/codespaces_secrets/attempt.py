@@ -33,6 +33,9 @@ CHUNK = 64 * 1024
 # The most of GitHub's message that is quoted, after scrubbing (GitHub's own messages are
 # one sentence; a longer text is a server or proxy quoting something back).
 MESSAGE_CAP = 500
+# GitHub lists an error or two; whole entries past this are left out (never cut), so that
+# a server listing 100,000 of them costs no scrubbing time.
+MAX_ERRORS = 20
 
 
 class Limits(NamedTuple):
@@ -80,20 +83,19 @@ class Answer(NamedTuple):
             return ""
         if not isinstance(body, dict):
             return ""
+        # Field by field first: a field that ends with the start of a secret (a server
+        # that cut its own text) is no longer at the end once the fields are put together.
+        scrub = redactor.scrub if redactor is not None else _unchanged
         errors = body.get("errors")
         details = [
-            _error_detail(error)
-            for error in (errors if isinstance(errors, list) else [])
+            _error_detail(error, scrub)
+            for error in (errors[:MAX_ERRORS] if isinstance(errors, list) else [])
             if isinstance(error, dict)
         ]
         message = body.get("message")
-        parts = [message if isinstance(message, str) else "", *details]
-        if redactor is None:
-            return "; ".join(part for part in parts if part)
-        # Part by part first: a part that ends with the start of a secret (a server that
-        # cut its own text) is no longer at the end once the parts are joined.
-        scrubbed = (redactor.scrub(part) for part in parts)
-        return redactor.scrub_then_cap("; ".join(part for part in scrubbed if part), MESSAGE_CAP)
+        first = scrub(message) if isinstance(message, str) else ""
+        text = "; ".join(part for part in [first, *details] if part)
+        return text if redactor is None else redactor.scrub_then_cap(text, MESSAGE_CAP)
 
     def invalid_fields(self) -> tuple[str, ...]:
         """The fields a 422 names in ``errors[].field`` (GitHub's validation errors)."""
@@ -114,14 +116,18 @@ class Answer(NamedTuple):
         return Fault(f"HTTP {self.status}", self.status, self.headers, message)
 
 
-def _error_detail(error: dict[str, object]) -> str:
+def _error_detail(error: dict[str, object], scrub: Callable[[str], str]) -> str:
     """One of GitHub's ``errors[]``: its field and code, and its message when it has one."""
     field, code, message = (error.get(key) for key in ("field", "code", "message"))
-    named = ": ".join(str(part) for part in (field, code) if isinstance(part, str) and part)
-    text = message if isinstance(message, str) else ""
+    named = ": ".join(scrub(part) for part in (field, code) if isinstance(part, str) and part)
+    text = scrub(message) if isinstance(message, str) else ""
     if named and text:
         return f"{named} ({text})"
     return named or text
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 class NoAnswer(Exception):  # noqa: N818 - an outcome, not a programming error
