@@ -196,6 +196,8 @@ def _trusted_url(url: str, api_host: str) -> bool:
     Anything else is not repeated: the advice must not send the user to a page the
     server chose.
     """
+    if not url.isprintable():
+        return False  # a control or bidi character: shown, it would act on the terminal
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
