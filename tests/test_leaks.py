@@ -14,8 +14,15 @@ from collections.abc import Iterable, Iterator
 import pytest
 import requests
 
-from codespaces_secrets.attempt import MESSAGE_CAP, Answer, Limits, make_attempt
-from codespaces_secrets.redact import MIN_PREFIX, REDACTED, Redactor
+from codespaces_secrets.attempt import (
+    MAX_ERRORS,
+    MAX_FIELD,
+    MESSAGE_CAP,
+    Answer,
+    Limits,
+    make_attempt,
+)
+from codespaces_secrets.redact import MIN_PREFIX, MIN_START, REDACTED, Redactor
 from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import ActionRun, find_leaks, wire
 from testkit.leaks import fragments_shown
@@ -137,8 +144,18 @@ def test_a_text_ending_with_the_start_of_a_secret_loses_that_start(secret: str) 
     # Shorter starts are left (a trailing "ghp" means nothing), as documented.
     short = secret[: MIN_PREFIX - 1]
     assert redactor.scrub("GitHub said: " + short) == "GitHub said: " + short
-    # Only at the end: a start followed by other text is a mangled secret, not a cut one.
-    assert redactor.scrub(secret[:20] + "!") == secret[:20] + "!"
+    # Elsewhere a start counts from MIN_START characters on (a server that cut the secret
+    # and went on); a shorter one followed by other text is left.
+    for size in range(MIN_START, len(secret)):
+        assert redactor.scrub(f"({secret[:size]}) and more") == "(***) and more"
+    start = secret[: MIN_START - 1]
+    assert redactor.scrub(f"({start}) and more") == f"({start}) and more"
+
+
+def test_long_error_fields_are_left_out_whole_never_cut(server: WireServer) -> None:
+    long = "z" * (MAX_FIELD + 1)
+    answer = answer_from(server, {"message": long, "errors": [{"message": "short"}] * 100})
+    assert answer.github_message() == "; ".join(["short"] * MAX_ERRORS)
 
 
 def test_a_short_secret_has_no_start_to_drop() -> None:

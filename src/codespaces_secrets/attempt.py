@@ -33,9 +33,12 @@ CHUNK = 64 * 1024
 # The most of GitHub's message that is quoted, after scrubbing (GitHub's own messages are
 # one sentence; a longer text is a server or proxy quoting something back).
 MESSAGE_CAP = 500
-# GitHub lists an error or two; whole entries past this are left out (never cut), so that
-# a server listing 100,000 of them costs no scrubbing time.
+# GitHub lists an error or two, each a sentence. Whole entries past MAX_ERRORS, and whole
+# fields longer than MAX_FIELD characters, are left out (never cut: a cut before the
+# scrub could keep the start of a secret), so a server sending 4 MiB of text costs little
+# scrubbing time.
 MAX_ERRORS = 20
+MAX_FIELD = 4096
 
 
 class Limits(NamedTuple):
@@ -85,7 +88,7 @@ class Answer(NamedTuple):
             return ""
         # Field by field first: a field that ends with the start of a secret (a server
         # that cut its own text) is no longer at the end once the fields are put together.
-        scrub = redactor.scrub if redactor is not None else _unchanged
+        scrub = _fields_of(redactor.scrub if redactor is not None else _unchanged)
         errors = body.get("errors")
         details = [
             _error_detail(error, scrub)
@@ -128,6 +131,11 @@ def _error_detail(error: dict[str, object], scrub: Callable[[str], str]) -> str:
 
 def _unchanged(text: str) -> str:
     return text
+
+
+def _fields_of(scrub: Callable[[str], str]) -> Callable[[str], str]:
+    """``scrub`` for one field of GitHub's error text; a field too long is left out whole."""
+    return lambda text: "" if len(text) > MAX_FIELD else scrub(text)
 
 
 class NoAnswer(Exception):  # noqa: N818 - an outcome, not a programming error

@@ -37,6 +37,10 @@ MIN_LINE = 4
 # trailing "gh" or '{"'), and four is less than the 12-character fragments the
 # reliability figures count as a leak.
 MIN_PREFIX = 4
+# Anywhere in a text, not only at its end, this many or more characters that start a known
+# piece are replaced: a server that cut a secret it quotes and went on (a message cut
+# inside the token, then its errors[]) leaves such a start in the middle.
+MIN_START = 12
 
 
 def pieces(secret: str) -> list[str]:
@@ -51,9 +55,10 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._pieces: set[str] = set()
         self._ordered: list[str] = []
-        # Pieces by their first MIN_PREFIX characters: finding a trailing start then costs
-        # one look-up per character of the text, however many secrets the run has.
+        # Pieces by their first MIN_PREFIX (MIN_START) characters: finding a start then
+        # costs one look-up per character of the text, however many secrets the run has.
         self._starts: dict[str, list[str]] = {}
+        self._long_starts: dict[str, list[str]] = {}
         for secret in secrets:
             self.add(secret)
 
@@ -65,6 +70,8 @@ class Redactor:
             if piece not in self._pieces:
                 self._pieces.add(piece)
                 self._starts.setdefault(piece[:MIN_PREFIX], []).append(piece)
+                if len(piece) > MIN_START:
+                    self._long_starts.setdefault(piece[:MIN_START], []).append(piece)
         self._ordered = sorted(self._pieces, key=len, reverse=True)
 
     def scrub(self, text: str) -> str:
@@ -75,7 +82,7 @@ class Redactor:
         for piece in self._ordered:
             if piece in text:
                 text = text.replace(piece, REDACTED)
-        return self._drop_trailing_start(text)
+        return self._drop_trailing_start(self._replace_starts(text))
 
     def scrub_then_cap(self, text: str, cap: int) -> str:
         """``text`` scrubbed, then cut to at most ``cap`` characters, then scrubbed again.
@@ -85,6 +92,25 @@ class Redactor:
         be up to ``len(REDACTED)`` characters longer than ``cap`` when that happens.
         """
         return self.scrub(self.scrub(text)[:cap])
+
+    def _replace_starts(self, text: str) -> str:
+        """``text`` with every long start of a known piece replaced, wherever it is.
+
+        Long: ``MIN_START`` characters or more.
+        """
+        if not self._long_starts:
+            return text
+        out: list[str] = []
+        done = at = 0
+        while at <= len(text) - MIN_START:
+            found = self._long_starts.get(text[at : at + MIN_START])
+            if not found:
+                at += 1
+                continue
+            size = max(_common_start(text, at, piece) for piece in found)
+            out += [text[done:at], REDACTED]
+            at = done = at + size
+        return "".join([*out, text[done:]])
 
     def _drop_trailing_start(self, text: str) -> str:
         """``text`` with its end replaced by ``***`` when that end starts a known piece."""
@@ -96,6 +122,16 @@ class Redactor:
             if any(piece.startswith(tail) for piece in found):
                 return text[:at] + REDACTED
         return text
+
+
+def _common_start(text: str, at: int, piece: str) -> int:
+    """How many characters of ``text`` from ``at`` on are the start of ``piece``."""
+    size = 0
+    for mine, theirs in zip(text[at : at + len(piece)], piece, strict=False):
+        if mine != theirs:
+            break
+        size += 1
+    return size
 
 
 # Format characters that are harmless and needed: zero-width space (the summary breaks
