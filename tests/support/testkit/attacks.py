@@ -158,7 +158,7 @@ def _straddle(piece: str) -> Route:
     def route(conn: socket.socket, request: Request) -> None:
         lines = LONG_VALUE.splitlines()
         known = {**_sent(request), "value": LONG_VALUE, "line": lines[len(lines) // 2]}[piece]
-        pad = "p" * (CUT - len(known) // 2)
+        pad = "p" * (CUT - len(known) * 2 // 5)  # the cut falls 2/5 into it, mid-line
         message = f"{pad}{known} and more text after it " + "q" * 300
         wire.answer(422, {"message": message, "errors": [{"message": pad + known}]})(conn, request)
 
@@ -401,7 +401,8 @@ def _launch(workdir: Path, url: str, token: str, value: str, extra: Mapping[str,
         "api-url": url,
         "retry-wait-limit": str(WAIT_LIMIT),
     }
-    env = runner_env(workdir, inputs, {"PYTHONUTF8": "1", **extra})
+    # Debug logging on: the debug lines name URLs the server chose (next links).
+    env = runner_env(workdir, inputs, {"PYTHONUTF8": "1", "RUNNER_DEBUG": "1", **extra})
     argv = [sys.executable, "-m", "testkit.launch", "--deadline", str(DEADLINE)]
     return run_measured(env, argv, timeout=120)
 
