@@ -24,7 +24,6 @@ terminal or reorder what a reader sees.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
 REDACTED = "***"
@@ -134,28 +133,27 @@ def _common_start(text: str, at: int, piece: str) -> int:
     return size
 
 
-# Format characters that are harmless and needed: zero-width space (the summary breaks
-# autolinks with it), and the joiners that some scripts and emoji sequences use.
-_KEPT_FORMAT = frozenset("\u200b\u200c\u200d")
+# Kept although not "printable" to Python: text layout, and the zero-width space (the
+# summary breaks autolinks with it) and joiners (some scripts and emoji sequences use them).
+_KEPT = frozenset(" \t\n\u200b\u200c\u200d")
 
 
 def inert(text: str) -> str:
-    r"""``text`` with every control and invisible format character shown as an escape.
+    r"""``text`` with every character that is not plainly printable shown as an escape.
 
     C0 controls (but tab and line feed), DEL, C1 controls, bidi embeddings, overrides and
     isolates (U+202A-U+202E, U+2066-U+2069, the marks U+200E/U+200F/U+061C), line and
-    paragraph separators, the BOM and the other format characters, and lone surrogates
-    become ``\x1b``, ``\u202e``... Printable text is untouched, so an already inert text
-    stays the same. Line feeds are left for the caller, which knows whether a line may end
-    there (a log line or a workflow command escapes them its own way).
+    paragraph separators, the BOM and the other format characters, spaces other than the
+    plain one, private-use and unassigned code points, and lone surrogates become
+    ``\x1b``, ``\u202e``... Printable text is untouched, so an inert text stays the same.
+    Line feeds are left for the caller, which knows whether a line may end there (a log
+    line or a workflow command escapes them its own way).
     """
-    return "".join(_shown(char) for char in text)
+    return "".join(char if char.isprintable() or char in _KEPT else _escape(char) for char in text)
 
 
-def _shown(char: str) -> str:
-    if char in "\t\n" or char in _KEPT_FORMAT:
-        return char
-    if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
-        code = ord(char)
-        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-    return char
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
