@@ -10,11 +10,11 @@ secret whole and each line of a multi-line one that is long enough to mask on it
 Order matters. Text is scrubbed *before* it is cut to a length: a cut first could leave
 the start of a secret that straddled it, which no whole-string scrub finds (the first 30
 characters of a 36-character ``ghp_`` token are enough to rebuild it, its last 6 being a
-checksum). And a text that ends with the start of a known secret (a server that cut its
-own message, or the cut here) has that trailing piece replaced too, from ``MIN_PREFIX``
-characters on. What is not scrubbed: a fragment in the middle of the text that is not a
-whole piece (a server can only send one by mangling a secret it was sent), and a trailing
-start shorter than ``MIN_PREFIX``.
+checksum). Starts of known secrets are replaced too: ``MIN_START`` characters or more
+anywhere (a server that cut a secret it quoted and went on), ``MIN_PREFIX`` or more at
+the very end of a text (a server that cut its own text there, or the cut here). What is
+not scrubbed: a run from the middle of a secret, or a shorter start, in text the server
+mangled itself; a server can only do that to what it was sent (the token, ciphertexts).
 
 ``inert`` is the other half of showing server text: control bytes (ESC, the rest of C0
 and C1, DEL) and the invisible format characters (bidi overrides such as U+202E, the BOM)
