@@ -1,9 +1,6 @@
-"""`make reliability`: the real action against the emulator, with faults and hostile inputs.
+"""`make reliability`: the real action against faults and a hostile network, with figures.
 
-Every run calls ``codespaces_secrets.action.main`` in-process with a runner-like
-environment (INPUT_* variables, real output and summary files), against the bundled
-emulator over real HTTP (parts 1-3), or in a child process against a misbehaving server
-(part 4). Four parts:
+Three parts:
 
   1  faults, survived: each kind of transient fault GitHub documents (5xx, 429 with
      retry-after, 403 secondary and primary rate limits, dropped connections, slow answers,
@@ -11,22 +8,27 @@ emulator over real HTTP (parts 1-3), or in a child process against a misbehaving
      exactly the values given. Waits are real.
   2  retry bounds: faults that never clear, or ask for more waiting than retry-wait-limit
      allows; each run must fail cleanly, on time, with a message that says why.
-  3  hostile inputs: the property-test strategies of ``testkit.hostile`` (shared with
-     tests/test_hostile.py) drawn with a fixed seed (plus direct ``inputs.parse`` calls with
-     NUL and lone surrogates); waits go to a fake clock and non-loopback hosts to a dead
-     local proxy, so nothing leaves the machine.
-  4  hostile network: ``testkit.attacks``, servers on 127.0.0.1 that stall, drip, never
-     end a body, send compression bombs, loop or leave with next links and redirects,
-     send malformed answers or reflect the request; the entrypoint runs in a child process
-     (``testkit.launch``: a 2 s attempt deadline) so its wall time and peak RSS are its own.
+  3  hostile network: ``testkit.attacks``, servers on 127.0.0.1 that stall, drip, never
+     end a body, send compression bombs, loop or leave with next links and redirects
+     (dot segments included), send malformed answers (a key_id, scope headers, control
+     bytes) or quote the request back with secrets across the cut of server text; the
+     entrypoint runs in a child process (``testkit.launch``: a 2 s attempt deadline) so
+     its wall time and peak RSS are its own.
 
-Every run is checked for leaks (a canary inside every value, the token, ciphertexts: only
-in ``::add-mask::`` lines, which come first), tracebacks, "Internal error" (the last-resort
-guard), unclear failures and requests the emulator refused as invalid. The product bugs
-these runs once found are regression tests in tests/test_hostile.py.
+Parts 1 and 2 call ``codespaces_secrets.action.main`` in-process with a runner-like
+environment (INPUT_* variables, real output and summary files) against the bundled
+emulator over real HTTP. Every run is checked for leaks (a canary inside every value, the
+token, ciphertexts: only in ``::add-mask::`` lines, which come first; for the attacks, not
+even a 12-character fragment of one), tracebacks, "Internal error" (the last-resort guard),
+unclear failures and requests the emulator refused as invalid.
 
-One table on stdout; every figure in build/reliability.json. Exit status 1 when anything
-leaked, crashed, or a fault that must be survived was not.
+What the pytest suite already proves is not repeated here: hostile inputs are the
+property tests of tests/test_hostile.py (the strategies of ``testkit.hostile``), which
+run with every ``make test``.
+
+The figures are counted once (``figures_of``); the table on stdout and
+build/reliability.json are both rendered from them. Exit status 1 when anything leaked,
+crashed, ran past its bound, or a fault that must be survived was not.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import re
 import sys
@@ -42,21 +43,16 @@ import tempfile
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import cast
 
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
-
 from codespaces_secrets.action import main, runner_from
-from codespaces_secrets.clock import SYSTEM_CLOCK, Clock
-from codespaces_secrets.inputs import INPUT_NAMES, parse
+from codespaces_secrets.clock import SYSTEM_CLOCK
 from codespaces_secrets.seam import Connect
 from github_emulator import ADMIN_TOKEN, Emulator
-from testkit import ROOT, ActionRun, FakeTime, attacks, connect_with, hostile, read_back, runner_env
+from testkit import ROOT, ActionRun, attacks, connect_with, hostile, read_back, runner_env
 
 JSON_OUT = ROOT / "build" / "reliability.json"
 CANARY = hostile.CANARY
@@ -95,7 +91,6 @@ class Runner:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.count = 0
-        self.clock: Clock = SYSTEM_CLOCK  # real waits, except for the hostile inputs
 
     def run(
         self,
@@ -104,25 +99,20 @@ class Runner:
         secret_values: Sequence[str],
         injected: Sequence[int | None] = (),
         *,
-        extra_env: Mapping[str, str] | None = None,
-        prepare: Callable[[Path], None] | None = None,
         connect: Connect | None = None,
     ) -> tuple[ActionRun, Checked]:
-        """One run; ``prepare`` may fill the workspace first; ``connect`` replaces the
-        transport factory (a shorter read timeout)."""
+        """One run; ``connect`` replaces the transport factory (a shorter read timeout)."""
         self.count += 1
         defaults = {"token": ADMIN_TOKEN, "org": "octo-org"}
         if emu is not None:
             defaults["api-url"] = emu.url
         workdir = self.workdir / f"run{self.count}"
-        env = runner_env(workdir, {**defaults, **inputs}, extra_env or {})
-        if prepare is not None:
-            prepare(Path(env["GITHUB_WORKSPACE"]))
+        env = runner_env(workdir, {**defaults, **inputs}, {})
         # What the image's `python -X utf8` writes to: UTF-8 with surrogate escapes.
         out, err = utf8_stream(), utf8_stream()
         started = time.monotonic()
         try:
-            code = main(env, runner_from(env, log=out), connect=connect, clock=self.clock)
+            code = main(env, runner_from(env, log=out), connect=connect, clock=SYSTEM_CLOCK)
         except BaseException:  # noqa: BLE001 - a crash is a figure here, not the end of the run
             code = -1
             err.write(traceback.format_exc())
@@ -513,119 +503,95 @@ def fill(row: BoundRow, checked: Checked, extra: Sequence[str] = ()) -> None:
         row.problems.append(f"took {checked.seconds:.1f}s > {row.bound_seconds:.1f}s")
 
 
-# -- part 3: hostile inputs --------------------------------------------------------------
+# -- the figures, built once ----------------------------------------------------------------
 
 
 @dataclass
-class HostileFigures:
-    """Hostile inputs tried and what they caused."""
+class Totals:
+    """The run's figures over every part; the table and the JSON both show these."""
 
-    runs: int = 0
-    exit_0: int = 0
-    exit_1: int = 0
-    requests: int = 0
-    parse_calls: int = 0
-    parse_exceptions: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    leaks: int = 0
-    tracebacks: int = 0
-    internal_errors: int = 0
-    invalid_requests: int = 0
-    unclear: int = 0
-    seconds: float = 0.0
-    slowest_run: float = 0.0
+    faults_injected: int
+    faults_met: int
+    fault_runs: int
+    fault_runs_survived: int
+    bounds: int
+    bounds_clean: int
+    longest_wait_seconds: float
+    worst_bound_seconds: float
+    worst_bound: str
+    attacks: int
+    attacks_unbounded: int
+    attack_leaks: int
+    attack_tracebacks: int
+    attack_max_wall_seconds: float
+    attack_max_rss_mib: float
+    attack_baseline_rss_mib: float
+    leaks: int  # in every part; a 12-character fragment of a secret counts
+    tracebacks: int
+    problems: list[str]
+    seconds: float
 
-
-@contextmanager
-def offline_and_instant(runner: Runner) -> Iterator[FakeTime]:
-    """Non-loopback hosts through a dead local proxy, and waits on a fake clock.
-
-    The proxy goes through the environment, the way a runner's proxy does; only those
-    variables are set, and each is restored afterwards.
-    """
-    dead = f"http://127.0.0.1:{hostile.closed_port()}"
-    names = [*hostile.PROXY_NAMES, *(name.lower() for name in hostile.PROXY_NAMES)]
-    saved = {name: os.environ.get(name) for name in names}
-    for name in names:
-        os.environ[name] = "127.0.0.1,localhost,::1" if name.upper() == "NO_PROXY" else dead
-    fake = FakeTime()
-    runner.clock = fake.clock
-    try:
-        yield fake
-    finally:
-        runner.clock = SYSTEM_CLOCK
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    @property
+    def passed(self) -> bool:
+        """Nothing leaked or crashed, every fault survived, every bound clean and kept."""
+        return not self.problems
 
 
-def run_hostile(runner: Runner, count: int, parse_count: int) -> HostileFigures:
-    figures = HostileFigures()
-    started = time.monotonic()
-    quiet = settings(
-        max_examples=count,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
+@dataclass
+class Figures:
+    """Every row of every part and their totals."""
+
+    faults: list[FaultRow]
+    bounds: list[BoundRow]
+    network: list[attacks.Outcome]
+    totals: Totals
+
+
+def figures_of(
+    faults: list[FaultRow],
+    bounds: list[BoundRow],
+    network: list[attacks.Outcome],
+    seconds: float,
+) -> Figures:
+    """Count everything once."""
+    rows: list[FaultRow | BoundRow] = [*faults, *bounds]
+    problems = [
+        *(f"{r.kind}: {p}" for r in faults for p in r.problems),
+        *(f"{r.scenario}: {p}" for r in bounds for p in r.problems),
+        *(f"{o.name}: {p}" for o in network for p in o.leaks),
+        *(f"{o.name}: traceback" for o in network if o.tracebacks),
+        *(f"{o.name}: {o.seconds:.1f} s, past its bound" for o in network if not o.bounded),
+    ]
+    row_problems = [p for r in rows for p in r.problems]
+    worst = max(bounds, key=lambda r: r.seconds)
+    attack_leaks = sum(len(o.leaks) for o in network)
+    attack_tracebacks = sum(o.tracebacks for o in network)
+    totals = Totals(
+        faults_injected=sum(r.injected for r in faults),
+        faults_met=sum(r.served for r in faults),
+        fault_runs=sum(r.runs for r in faults),
+        fault_runs_survived=sum(r.survived_runs for r in faults),
+        bounds=len(bounds),
+        bounds_clean=sum(not r.problems for r in bounds),
+        longest_wait_seconds=max(r.longest_wait for r in rows),
+        worst_bound_seconds=worst.seconds,
+        worst_bound=worst.scenario,
+        attacks=len(network),
+        attacks_unbounded=sum(not o.bounded for o in network),
+        attack_leaks=attack_leaks,
+        attack_tracebacks=attack_tracebacks,
+        attack_max_wall_seconds=max(o.seconds for o in network),
+        attack_max_rss_mib=max(o.max_rss_mib for o in network),
+        attack_baseline_rss_mib=network[0].max_rss_mib,
+        leaks=attack_leaks + sum(p.startswith("leak") for p in row_problems),
+        tracebacks=attack_tracebacks + row_problems.count("traceback"),
+        problems=problems,
+        seconds=seconds,
     )
-
-    @quiet
-    @given(inputs=hostile.action_inputs())
-    def one_run(inputs: dict[str, str]) -> None:
-        with Emulator() as emu:
-            web = emu.repo_id("octo-org", "web")
-            emu.set_secret("octo-org", "A", "old", visibility="selected", repository_ids=[web])
-            resolved = hostile.resolve(inputs, emu)
-            if hostile.marked_plain_input(resolved):
-                return
-            values_ = hostile.canary_values(resolved)
-            run, checked = runner.run(emu, resolved, values_)
-            record_hostile(figures, run, checked, len(emu.requests))
-
-    @settings(quiet, max_examples=parse_count)
-    @given(
-        raw=st.fixed_dictionaries(
-            {name: st.one_of(hostile.any_text, hostile.nasty) for name in INPUT_NAMES}
-        )
-    )
-    def one_parse(raw: dict[str, str]) -> None:
-        figures.parse_calls += 1
-        try:
-            with tempfile.TemporaryDirectory() as workspace:
-                parse(raw, workspace=Path(workspace))
-        except Exception as exc:  # noqa: BLE001 - counted, not raised
-            figures.parse_exceptions.append(f"{type(exc).__name__}: {raw!r}"[:300])
-
-    with offline_and_instant(runner):
-        one_run()
-        one_parse()
-    figures.seconds = time.monotonic() - started
-    return figures
+    return Figures(faults, bounds, network, totals)
 
 
-def record_hostile(
-    figures: HostileFigures, run: ActionRun, checked: Checked, requests: int
-) -> None:
-    figures.runs += 1
-    figures.slowest_run = max(figures.slowest_run, checked.seconds)
-    figures.requests += requests
-    figures.exit_0 += run.exit_code == 0
-    figures.exit_1 += run.exit_code == 1
-    figures.leaks += len(checked.leaks)
-    figures.tracebacks += checked.tracebacks
-    figures.internal_errors += checked.internal_errors
-    figures.invalid_requests += len(checked.invalid_requests)
-    figures.unclear += checked.unclear
-    problems = run_problems(checked)
-    if problems:
-        figures.problems.append(f"{'; '.join(problems)[:300]}")
-
-
-# -- the report -----------------------------------------------------------------------------
+# -- rendering: the table and the JSON, both from the figures --------------------------------
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> str:
@@ -642,59 +608,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = ""
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
-def network_table(outcomes: Sequence[attacks.Outcome]) -> tuple[str, str, dict[str, object]]:
-    """The hostile-network table, its totals, and their figures."""
-    rows = [
-        [
-            o.name,
-            str(o.exit_code),
-            f"{o.seconds:.1f} s",
-            f"{o.bound_seconds:.0f} s",
-            f"{o.max_rss_mib:.0f} MiB",
-            str(len(o.leaks)),
-            str(o.tracebacks),
-        ]
-        for o in outcomes
-    ]
-    detail = table(
-        ["attack (server on 127.0.0.1)", "exit", "wall", "bound", "peak RSS", "leaks", "tb"],
-        rows,
-        align="lrrrrrr",
-    )
-    figures: dict[str, object] = {
-        "attacks": len(outcomes),
-        "max_wall_seconds": max(o.seconds for o in outcomes),
-        "max_rss_mib": max(o.max_rss_mib for o in outcomes),
-        "baseline_rss_mib": outcomes[0].max_rss_mib,
-        "unbounded": sum(not o.bounded for o in outcomes),
-        "leaks": sum(len(o.leaks) for o in outcomes),
-        "tracebacks": sum(o.tracebacks for o in outcomes),
-        "deadline_seconds": attacks.DEADLINE,
-        "retry_wait_limit_seconds": attacks.WAIT_LIMIT,
-    }
-    totals = table(
-        ["hostile network", "value"],
-        [
-            ["attacks tried", str(figures["attacks"])],
-            ["max wall time", f"{figures['max_wall_seconds']:.1f} s"],
-            ["max peak RSS", f"{figures['max_rss_mib']:.0f} MiB"],
-            ["baseline peak RSS (no attack)", f"{figures['baseline_rss_mib']:.0f} MiB"],
-            ["runs past their bound (must be 0)", str(figures["unbounded"])],
-            ["leaks (must be 0)", str(figures["leaks"])],
-            ["tracebacks (must be 0)", str(figures["tracebacks"])],
-        ],
-        align="ll",
-    )
-    return detail, totals, figures
-
-
-def report(
-    faults: list[FaultRow],
-    bounds: list[BoundRow],
-    hostile_: HostileFigures,
-    network: Sequence[attacks.Outcome],
-    seconds: float,
-) -> tuple[str, dict[str, object]]:
+def render_table(figures: Figures) -> str:
+    """The report on stdout."""
+    t = figures.totals
     fault_table = table(
         ["fault kind", "injected", "met", "runs survived", "longest wait", "run time"],
         [
@@ -706,7 +622,7 @@ def report(
                 f"{r.longest_wait:.1f} s",
                 f"{r.seconds:.1f} s",
             ]
-            for r in faults
+            for r in figures.faults
         ],
     )
     bound_table = table(
@@ -721,133 +637,89 @@ def report(
                 f"{r.bound_seconds:.1f} s",
                 "yes" if not r.problems else "NO",
             ]
-            for r in bounds
+            for r in figures.bounds
         ],
     )
-    problems = [p for r in faults for p in r.problems] + [p for r in bounds for p in r.problems]
-    leaks = hostile_.leaks + sum(p.startswith("leak") for p in problems)
-    tracebacks = hostile_.tracebacks + problems.count("traceback")
-    internal = hostile_.internal_errors + problems.count("Internal error")
-    unsurvived = sum(r.runs - r.survived_runs for r in faults)
-    unclean_bounds = sum(bool(r.problems) for r in bounds)
-    longest = max([r.longest_wait for r in faults] + [r.longest_wait for r in bounds])
-    worst = max(bounds, key=lambda r: r.seconds)
+    network_table = table(
+        ["attack (server on 127.0.0.1)", "exit", "wall", "bound", "peak RSS", "leaks", "tb"],
+        [
+            [
+                o.name,
+                str(o.exit_code),
+                f"{o.seconds:.1f} s",
+                f"{o.bound_seconds:.0f} s",
+                f"{o.max_rss_mib:.0f} MiB",
+                str(len(o.leaks)),
+                str(o.tracebacks),
+            ]
+            for o in figures.network
+        ],
+        align="lrrrrrr",
+    )
     totals = table(
         ["figure", "value"],
         [
-            ["faults injected", str(sum(r.injected for r in faults))],
-            ["faults met by the action", str(sum(r.served for r in faults))],
-            [
-                "fault runs survived",
-                f"{sum(r.survived_runs for r in faults)}/{sum(r.runs for r in faults)}",
-            ],
-            ["unsurvived faults (must be 0)", str(unsurvived)],
-            ["retry bounds failing cleanly", f"{len(bounds) - unclean_bounds}/{len(bounds)}"],
-            [
-                "hostile inputs: action runs",
-                f"{hostile_.runs} (exit 0: {hostile_.exit_0}, exit 1: {hostile_.exit_1}; "
-                f"{hostile_.requests} requests)",
-            ],
-            [
-                "hostile inputs: parse calls",
-                f"{hostile_.parse_calls} (exceptions: {len(hostile_.parse_exceptions)})",
-            ],
-            ["leaks found (must be 0)", str(leaks)],
-            ["tracebacks (must be 0)", str(tracebacks)],
-            ["Internal error (must be 0)", str(internal)],
-            ["requests refused as invalid (must be 0)", str(hostile_.invalid_requests)],
-            ["failures without a reason (must be 0)", str(hostile_.unclear)],
-            ["longest single wait", f"{longest:.1f} s"],
-            ["worst-case run at a retry bound", f"{worst.seconds:.1f} s ({worst.scenario})"],
-            ["slowest hostile run", f"{hostile_.slowest_run:.2f} s"],
-            ["total time", f"{seconds:.0f} s"],
+            ["faults injected", str(t.faults_injected)],
+            ["faults met by the action", str(t.faults_met)],
+            ["fault runs survived", f"{t.fault_runs_survived}/{t.fault_runs}"],
+            ["retry bounds failing cleanly", f"{t.bounds_clean}/{t.bounds}"],
+            ["longest single wait", f"{t.longest_wait_seconds:.1f} s"],
+            ["worst-case run at a retry bound", f"{t.worst_bound_seconds:.1f} s ({t.worst_bound})"],
+            ["attacks tried", str(t.attacks)],
+            ["attack runs past their bound (must be 0)", str(t.attacks_unbounded)],
+            ["attacks: max wall time", f"{t.attack_max_wall_seconds:.1f} s"],
+            ["attacks: max peak RSS", f"{t.attack_max_rss_mib:.0f} MiB"],
+            ["baseline peak RSS (no attack)", f"{t.attack_baseline_rss_mib:.0f} MiB"],
+            ["leaks, 12-character fragments included (must be 0)", str(t.leaks)],
+            ["tracebacks (must be 0)", str(t.tracebacks)],
+            ["problems (must be 0)", str(len(t.problems))],
+            ["total time", f"{t.seconds:.0f} s"],
         ],
         align="ll",
     )
-    network_detail, network_totals, network_figures = network_table(network)
-    text = "\n\n".join(
-        [
-            "Faults that must be survived (real waits, real HTTP to the emulator)",
-            fault_table,
-            "Retry bounds: faults that never clear must fail cleanly and on time",
-            bound_table,
-            f"Hostile network: the entrypoint in a child process, attempt deadline "
-            f"{attacks.DEADLINE:g} s, retry-wait-limit {attacks.WAIT_LIMIT} s; bound = "
-            f"W + {attacks.REQUESTS} x D + {attacks.START_UP:g} s start-up",
-            network_detail,
-            network_totals,
-            "Totals",
-            totals,
-        ]
-    )
-    failed = bool(
-        network_figures["unbounded"]
-        or network_figures["leaks"]
-        or network_figures["tracebacks"]
-        or leaks
-        or tracebacks
-        or internal
-        or unsurvived
-        or unclean_bounds
-        or hostile_.invalid_requests
-        or hostile_.unclear
-        or hostile_.parse_exceptions
-    )
-    figures: dict[str, object] = {
-        "passed": not failed,
-        "faults": [asdict(r) for r in faults],
-        "bounds": [asdict(r) for r in bounds],
-        "hostile": asdict(hostile_),
-        "network": {"figures": network_figures, "attacks": [asdict(o) for o in network]},
-        "totals": {
-            "faults_injected": sum(r.injected for r in faults),
-            "faults_met": sum(r.served for r in faults),
-            "unsurvived_faults": unsurvived,
-            "unclean_bounds": unclean_bounds,
-            "leaks": leaks,
-            "tracebacks": tracebacks,
-            "internal_errors": internal,
-            "invalid_requests": hostile_.invalid_requests,
-            "unclear_failures": hostile_.unclear,
-            "longest_wait_seconds": longest,
-            "worst_case_bound_seconds": worst.seconds,
-            "seconds": seconds,
-        },
+    parts = [
+        "Faults that must be survived (real waits, real HTTP to the emulator)",
+        fault_table,
+        "Retry bounds: faults that never clear must fail cleanly and on time",
+        bound_table,
+        f"Hostile network: the entrypoint in a child process, attempt deadline "
+        f"{attacks.DEADLINE:g} s, retry-wait-limit {attacks.WAIT_LIMIT} s; bound = "
+        f"W + {attacks.REQUESTS} x D + {attacks.START_UP:g} s start-up",
+        network_table,
+        "Totals",
+        totals,
+    ]
+    if t.problems:
+        parts.append("Problems:\n" + "\n".join(f"  - {p}" for p in t.problems[:30]))
+    return "\n\n".join(parts)
+
+
+def render_json(figures: Figures) -> str:
+    """Every figure, for build/reliability.json."""
+    found = asdict(figures)
+    found["passed"] = figures.totals.passed
+    found["attack_settings"] = {
+        "deadline_seconds": attacks.DEADLINE,
+        "retry_wait_limit_seconds": attacks.WAIT_LIMIT,
     }
-    return text, figures
+    return json.dumps(found, indent=2) + "\n"
 
 
 def main_(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--hostile", type=int, default=300, help="hostile action runs")
-    parser.add_argument("--parse", type=int, default=1500, help="hostile inputs.parse calls")
-    args = parser.parse_args(argv)
+    parser.parse_args(argv)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
         runner = Runner(Path(tmp))
         faults = run_fault_cases(runner)
         bounds = run_bounds(runner)
-        hostile_ = run_hostile(runner, args.hostile, args.parse)
         network = attacks.run_all(Path(tmp) / "network")
-    text, figures = report(faults, bounds, hostile_, network, time.monotonic() - started)
-    print(text)
-    problems = [
-        *(f"{r.kind}: {p}" for r in faults for p in r.problems),
-        *(f"{r.scenario}: {p}" for r in bounds for p in r.problems),
-        *hostile_.problems,
-        *hostile_.parse_exceptions,
-        *(f"{o.name}: {p}" for o in network for p in o.leaks),
-        *(f"{o.name}: traceback" for o in network if o.tracebacks),
-        *(f"{o.name}: {o.seconds:.1f} s, past its bound" for o in network if not o.bounded),
-    ]
-    if problems:
-        print("\nProblems:")
-        for problem in problems[:30]:
-            print(f"  - {problem}")
+    figures = figures_of(faults, bounds, network, time.monotonic() - started)
+    print(render_table(figures))
     JSON_OUT.parent.mkdir(exist_ok=True)
-    JSON_OUT.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    JSON_OUT.write_text(render_json(figures), encoding="utf-8")
     print(f"\nFigures: {JSON_OUT.relative_to(ROOT)}")
-    return 0 if figures["passed"] else 1
+    return 0 if figures.totals.passed else 1
 
 
 if __name__ == "__main__":

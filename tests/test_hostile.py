@@ -12,8 +12,11 @@ Two things keep the runs fast and off the network: retry waits go to a fake cloc
 waits are recorded, and must stay within ``retry-wait-limit``), and every non-loopback
 host is reached through a dead local proxy, so a hostile ``api-url`` fails at once.
 
-The strategies, canaries and checks live in ``testkit.hostile`` (the reliability script
-draws from them too). Bugs these properties found keep a plain regression test.
+The strategies, canaries and checks live in ``testkit.hostile``; ``make reliability``
+does not repeat these runs (it shares the canary and the checks). Hostile server text has
+its properties here too: whatever a server quotes and wherever the cut falls, no
+12-character fragment of a secret survives the scrub. Bugs these properties found keep a
+plain regression test.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from hypothesis import strategies as st
 from codespaces_secrets.cli import main as cli_main
 from codespaces_secrets.config import MAX_VALUE_BYTES
 from codespaces_secrets.inputs import INPUT_NAMES, parse
+from codespaces_secrets.redact import MIN_PREFIX, REDACTED, Redactor, inert
 from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import ROOT, ActionRun, FakeTime, escaped, run_in_process, runner_env
 from testkit.hostile import (
@@ -62,6 +66,7 @@ from testkit.hostile import (
     stored_as_given,
     with_canary,
 )
+from testkit.leaks import fragments_shown
 
 from conftest import RunAction
 
@@ -716,3 +721,43 @@ def test_huge_valid_name_keeps_the_summary_small(emulator: Emulator, run_action:
     assert run.exit_code == 1
     assert emulator.requests == []  # an input problem, found before any request
     assert len(run.summary.encode("utf-8")) <= SUMMARY_LIMIT
+
+
+# -- hostile server text: scrubbed before any cut -----------------------------------------
+
+SECRET_CHARS = st.characters(
+    whitelist_categories=["Lu", "Ll", "Nd"], max_codepoint=0x17F
+)  # never in the filler below, so any run of a secret shown comes from the secret
+FILLER = st.text(st.sampled_from(' .:;-=xyz{}"\n'), max_size=600)
+
+
+@hostile(300)
+@given(
+    secret=st.text(SECRET_CHARS, min_size=1, max_size=700),
+    before=FILLER,
+    after=FILLER,
+    cap=st.integers(min_value=0, max_value=800),
+    own_cut=st.integers(min_value=0, max_value=700),
+)
+def test_no_fragment_survives_scrub_then_cap(
+    secret: str, before: str, after: str, cap: int, own_cut: int
+) -> None:
+    redactor = Redactor([secret])
+    # The secret whole, then as a server that cut it itself (a start, then more text).
+    for quoted in (secret, secret[:own_cut]):
+        shown = redactor.scrub_then_cap(before + quoted + after, cap)
+        assert fragments_shown(shown, [secret]) == []
+        assert len(shown) <= cap + len(REDACTED)
+        tail = shown.removesuffix(REDACTED)
+        assert (
+            not any(tail.endswith(secret[:size]) for size in range(MIN_PREFIX, len(secret)))
+            or tail != shown
+        )
+
+
+@hostile(200)
+@given(text=st.text(max_size=80))
+def test_inert_text_has_no_control_or_format_character(text: str) -> None:
+    shown = inert(text)
+    assert all(c in "\t\n\u200b\u200c\u200d" or c.isprintable() for c in shown)
+    assert inert(shown) == shown

@@ -19,14 +19,15 @@ import pytest
 import requests
 
 from codespaces_secrets.action import main, runner_from
-from codespaces_secrets.apiroot import check_api_root
+from codespaces_secrets.apiroot import check_api_root, normal_path, within_api
 from codespaces_secrets.attempt import failure_kind
 from codespaces_secrets.clock import SYSTEM_CLOCK
 from codespaces_secrets.config import Access, RetryPolicy, Store
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
-from codespaces_secrets.github import GitHub, repository_item, secret_item
+from codespaces_secrets.github import GitHub, public_key_fields, repository_item, secret_item
 from codespaces_secrets.netenv import network_from
-from codespaces_secrets.remedies import remedy_for
+from codespaces_secrets.redact import inert
+from codespaces_secrets.remedies import MAX_SCOPE_WORDS, remedy_for, scope_words
 from codespaces_secrets.report import Runner, inert_line
 from codespaces_secrets.retry import Fault, Retrier
 from codespaces_secrets.transport import HttpTransport
@@ -458,3 +459,238 @@ def test_the_last_guard_never_raises(tmp_path: Path) -> None:
     env = runner_env(tmp_path, {"token": "t", "org": "octo-org", "name": "A", "value": "v"}, {})
     runner = Runner(log=BrokenLog(), output=None, summary=None)
     assert main(env, runner) == 1
+
+
+# -- issue 23.5: every server-supplied field checked before use or display ------------------
+
+BAD_KEY_IDS = {
+    "a line break and a command": "1\n::warning::injected",
+    "longer than 64": "1" * 65,
+    "20 KB": "k" * 20_000,
+    "a space": "12 34",
+    "a path": "../1",
+    "markup": "<b>1</b>",
+    "a digit beyond ASCII": "١٢٣",
+    "a negative number": -1,
+    "true": True,
+    "beyond int64": 2**64,
+    "a float": 1.5,
+}
+
+
+@pytest.mark.parametrize("key_id", BAD_KEY_IDS.values(), ids=BAD_KEY_IDS.keys())
+def test_a_key_id_that_is_not_a_short_id_is_a_bad_answer(key_id: object) -> None:
+    with pytest.raises(ApiError, match="key_id is missing or not a short ID"):
+        public_key_fields({"key_id": key_id, "key": wire.KEY}, "fetch the key")
+
+
+@pytest.mark.parametrize(
+    ("key_id", "kept"),
+    [("012345678912345678", "012345678912345678"), ("a-B_9", "a-B_9"), (568250167, "568250167")],
+)
+def test_a_key_id_of_githubs_shape_is_kept(key_id: object, kept: str) -> None:
+    assert public_key_fields({"key_id": key_id, "key": wire.KEY}, "fetch")[0] == kept
+
+
+def test_a_key_id_carrying_a_command_fails_its_org_and_never_reaches_the_log(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    emulator.inject(
+        "GET", KEY, status=200, body={"key_id": "1\n::warning::injected", "key": wire.KEY}
+    )
+    run = run_action(emulator, org="octo-org\nocto-labs", name="A", value="v")
+    assert_octo_org_alone_failed(run)
+    assert "injected" not in run.log + json.dumps(run.outputs) + run.summary
+    assert emulator.secret("octo-org", "A") is None
+
+
+HOSTILE_SCOPES = (
+    "repo, https://evil.example/phish, <b>x</b>, " + "w" * 20_000 + ", admin:org\x1b[31m"
+)
+
+
+def test_scope_headers_are_quoted_only_as_scope_words() -> None:
+    headers = {
+        "x-oauth-scopes": HOSTILE_SCOPES,
+        "x-accepted-oauth-scopes": "admin:org, " + HOSTILE_SCOPES,
+    }
+    remedy = remedy_for(403, headers, "")
+    assert "needs the admin:org or repo scope" not in remedy  # "repo" is held: not wanted
+    assert "evil" not in remedy
+    assert "<b>" not in remedy
+    assert "\x1b" not in remedy
+    assert len(remedy) < 1000
+    held = remedy_for(403, {"x-oauth-scopes": HOSTILE_SCOPES}, "")
+    assert "the token has repo." in held
+
+
+def test_scope_words_are_capped() -> None:
+    many = ", ".join(f"scope_{chr(97 + i % 26)}{i // 26}" for i in range(500)).replace("0", "a")
+    words = scope_words(many)
+    assert len(words) == MAX_SCOPE_WORDS
+    assert scope_words("read:org,  admin:org;repo gist") == [
+        "read:org",
+        "admin:org",
+        "repo",
+        "gist",
+    ]
+    assert scope_words("https://x.example, a b=c, ADMIN") == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("header", "shown"),
+    [
+        ("organization_codespaces_secrets=write", "organization_codespaces_secrets=write"),
+        (
+            "secrets=write; organization_secrets=read, x=admin",
+            "secrets=write; organization_secrets=read, x=admin",
+        ),
+        ("a=read; https://evil.example/=write", "a=read"),
+        ("a=read;" * 10_000, "a=read"),
+        ("b=write, " * 10_000, "b=write"),
+        ("secrets=own", ""),
+    ],
+)
+def test_accepted_permissions_are_quoted_only_as_permission_words(header: str, shown: str) -> None:
+    remedy = remedy_for(404, {"x-accepted-github-permissions": header}, "")
+    if shown:
+        # GitHub's own word comes first, then the advice.
+        assert remedy.startswith(f"GitHub says this endpoint needs the permission {shown}. ")
+    else:
+        assert "GitHub says" not in remedy
+    assert len(remedy) < 1200
+
+
+def test_hostile_scope_headers_over_the_wire(server: WireServer, run_action: RunAction) -> None:
+    refusal = wire.answer(
+        403,
+        {"message": "Must have admin rights to Repository."},
+        {
+            "X-OAuth-Scopes": HOSTILE_SCOPES.replace("\x1b", "%1b"),
+            "X-Accepted-OAuth-Scopes": "https://evil.example/accept, admin:org",
+            "X-Accepted-GitHub-Permissions": "https://evil.example/p=write; " + "z=read;" * 3000,
+        },
+    )
+    server.attack = attacks.github_like({"key": refusal})
+    run = run_action(None, api_url=server.url, name="A", value="v")
+    assert run.exit_code == 1
+    (error,) = run.commands("error")
+    assert "needs the admin:org scope; the token has repo." in error
+    assert "needs the permission z=read." in error
+    assert "evil" not in run.log + run.summary
+    assert len(error) < 2000
+
+
+ROOT_PATH = "/api/v3"
+
+
+@pytest.mark.parametrize(
+    ("path", "inside"),
+    [
+        ("/api/v3/orgs/o/codespaces/secrets?page=2", True),
+        ("/api/v3/orgs/./o/../o/secrets", True),
+        ("/api/v3", True),
+        ("/api/v3/../v3-other/orgs/o", False),
+        ("/api/v3/%2e%2e/v3-other/orgs/o", False),
+        ("/api/v3/%2E%2E/v3-other", False),
+        ("/api/v3/.%2e/v3-other", False),
+        ("/api/v3/orgs/../../v3-other", False),
+        ("/api/v3/%252e%252e/v3-other", False),  # decoded twice by some proxies: refused
+        ("/api/v3/..%2fv3-other", False),
+        ("/api/v3/x\\..\\..\\v3-other", False),
+        ("/api/v3/%ff", False),
+        ("/api/v3-other", False),
+        ("/api/v3/orgs/\x1b[31m", False),
+        ("/api/v3/orgs/\u202eo", False),
+        ("/api/v3/orgs/a b", False),
+    ],
+)
+def test_the_api_root_check_reads_paths_as_the_server_will(path: str, inside: bool) -> None:
+    root = "https://ghe.example" + ROOT_PATH
+    assert within_api("https://ghe.example" + path, root) is inside
+
+
+def test_normal_path_removes_dot_segments() -> None:
+    assert normal_path("/a/b/../c/./d/") == "/a/c/d/"
+    assert normal_path("/a/b/..") == "/a/"
+    assert normal_path("/../../x") == "/x"
+    assert normal_path("/a%2Fb/%41") == "/a/b/A"
+    assert normal_path("/a%252e") is None
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/api/v3/../v3-other/orgs/octo-org/codespaces/secrets",
+        "/api/v3/%2e%2e/v3-other/orgs/x/secrets",
+    ],
+    ids=["dot segments", "escaped dots"],
+)
+def test_a_next_link_leaving_the_root_by_dot_segments_is_not_followed(
+    server: WireServer, run_action: RunAction, link: str
+) -> None:
+    listing = wire.answer(
+        200, {"total_count": 0, "secrets": []}, {"Link": f'<{server.url}{link}?page=2>; rel="next"'}
+    )
+    server.attack = attacks.github_like({"list": listing})
+    run = run_action(None, api_url=server.url + ROOT_PATH, name="A", value="v")
+    assert run.exit_code == 1
+    assert [r.path.split("?")[0].startswith(ROOT_PATH + "/") for r in server.requests] == [
+        True,
+        True,
+    ]
+    assert "next-page link points outside the API root" in run.commands("error")[0]
+
+
+CONTROL_TEXT = "\x1b[2J\x1b]0;owned\x07 \u202etxt.exe\u202c \x9b31m \u2066x\u2069 \ufeff\x00 \r\x08"
+
+
+def shown_controls(run: ActionRun) -> set[str]:
+    """The control and invisible format characters a run showed (log, outputs, summary)."""
+    shown = run.log + json.dumps(run.outputs, ensure_ascii=False) + run.summary
+    return {c for c in shown if c not in "\n\t\u200b" and not (c.isprintable() or c == " ")}
+
+
+def test_control_bytes_from_the_server_never_reach_the_log(
+    server: WireServer, run_action: RunAction
+) -> None:
+    refusal = wire.answer(
+        403,
+        {"message": f"Forbidden {CONTROL_TEXT}", "errors": [{"message": CONTROL_TEXT}]},
+        {"X-OAuth-Scopes": "repo", "X-GitHub-SSO": "required; url=https://github.com/\x1b[31m"},
+    )
+    server.attack = attacks.github_like({"key": refusal})
+    run = run_action(None, api_url=server.url, name="A", value="v", env={"RUNNER_DEBUG": "1"})
+    assert run.exit_code == 1
+    assert shown_controls(run) == set()
+
+
+def test_a_next_link_with_control_bytes_is_refused_unshown(
+    server: WireServer, run_action: RunAction
+) -> None:
+    link = f"{server.url}/orgs/octo-org/codespaces/secrets?page=2\x1b[31m\u202e"
+    link = link.encode().decode("latin-1")  # header bytes as they go on the wire: UTF-8
+    listing = wire.answer(200, {"total_count": 0, "secrets": []}, {"Link": f'<{link}>; rel="next"'})
+    server.attack = attacks.github_like({"list": listing})
+    run = run_action(None, api_url=server.url, name="A", value="v", env={"RUNNER_DEBUG": "1"})
+    assert run.exit_code == 1
+    assert "next-page link points outside the API root" in run.commands("error")[0]
+    assert shown_controls(run) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b[31mred", "\\x1b[31mred"),
+        ("a\u202eb", "a\\u202eb"),
+        ("\x00\x07\x7f\x85\x9b", "\\x00\\x07\\x7f\\x85\\x9b"),
+        ("\u2028\u2029\ufeff\u2066", "\\u2028\\u2029\\ufeff\\u2066"),
+        ("lone \udcff", "lone \\udcff"),
+        ("tab\tand\nline", "tab\tand\nline"),
+        ("ünï 🔑 ключ https://x\u200by", "ünï 🔑 ключ https://x\u200by"),
+        ("\r", "\\x0d"),
+    ],
+)
+def test_inert_shows_controls_as_escapes(text: str, shown: str) -> None:
+    assert inert(text) == shown
+    assert inert(inert(text)) == inert(text)  # already inert text stays as it is

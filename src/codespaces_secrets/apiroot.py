@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .errors import quoted
 
@@ -92,14 +92,61 @@ def within_api(url: str, root: str) -> bool:
 
     The token goes with every request, so a next link or a redirect is followed only to
     the API itself: not another port or scheme of the same host, not a sibling path such
-    as ``/api/v3-other`` of a root ``/api/v3``.
+    as ``/api/v3-other`` of a root ``/api/v3``. Paths are compared as the server will
+    read them (``normal_path``): ``/api/v3/../v3-other/`` and ``/api/v3/%2e%2e/x`` leave
+    the root, however they are spelled. A URL with a control or space character is no
+    URL GitHub sends: refused (it would also reach the log as it is).
     """
+    if any(_unsafe(char) for char in url):
+        return False
     target = origin(url)
     if target is None or target != origin(root):
         return False
-    prefix = urlsplit(root).path.rstrip("/")
-    path = urlsplit(url).path
+    path, prefix = normal_path(urlsplit(url).path), normal_path(urlsplit(root).path)
+    if path is None or prefix is None:
+        return False
+    prefix = prefix.rstrip("/")
     return path == prefix or path.startswith(prefix + "/")
+
+
+# Percent-escapes left after one round of decoding (a double escape such as %252e).
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def normal_path(path: str) -> str | None:
+    """A URL path as a server resolves it; None when it cannot be trusted to mean one path.
+
+    Escapes are decoded and dot segments removed (RFC 3986, section 5.2.4). None for a
+    path that still holds an escape after decoding (a server or proxy that decodes twice
+    would see dots or slashes this check did not), or a backslash (which some servers
+    take for a slash).
+    """
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return None  # escapes that are not UTF-8: no path GitHub links to
+    if _ESCAPE.search(decoded) or "\\" in decoded:
+        return None
+    out: list[str] = []
+    segments = decoded.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == "..":
+            if len(out) > 1:
+                out.pop()
+            if last:
+                out.append("")
+        elif segment == ".":
+            if last:
+                out.append("")
+        else:
+            out.append(segment)
+    return "/".join(out)
+
+
+def _unsafe(char: str) -> bool:
+    """A character no URL may carry raw: controls, spaces, invisible format characters."""
+    return char.isspace() or not char.isprintable()
 
 
 def host_of(root: str) -> str:

@@ -197,6 +197,10 @@ MAX_ID = 2**63 - 1  # GitHub's IDs are int64
 # a hostile server could put in a name out of the log and the summary.
 SECRET_NAME = re.compile(r"[A-Za-z0-9_]{1,255}")
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
+# GitHub sends a key's ID as a string of digits ("012345678912345678"); letters, "_" and
+# "-" are allowed too, but nothing else: the ID is echoed in the key-id output and the
+# log, so a line break, a workflow command or a 20 KB text must not ride in it.
+KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 FULL_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9_.-]{1,100}")
 
 
@@ -208,11 +212,16 @@ def json_object(body: Any, operation: str) -> dict[str, Any]:
 
 
 def public_key_fields(body: Any, operation: str) -> tuple[str, str]:
-    """``key_id`` (a non-empty string or an integer) and ``key`` (32 bytes, base64)."""
+    """``key_id`` (a short ID, ``KEY_ID``) and ``key`` (32 bytes, base64).
+
+    An integer ``key_id`` is taken as its digits.
+    """
     found = json_object(body, operation)
     key_id, key = found.get("key_id"), found.get("key")
-    if isinstance(key_id, bool) or not isinstance(key_id, str | int) or key_id == "":
-        raise bad_answer(operation, "key_id is missing or not a string")
+    if isinstance(key_id, int) and not isinstance(key_id, bool) and 0 <= key_id <= MAX_ID:
+        key_id = str(key_id)
+    if not isinstance(key_id, str) or not KEY_ID.fullmatch(key_id):
+        raise bad_answer(operation, "key_id is missing or not a short ID")
     if not isinstance(key, str):
         raise bad_answer(operation, "key is missing or not a string")
     try:
@@ -223,7 +232,7 @@ def public_key_fields(body: Any, operation: str) -> tuple[str, str]:
         raise bad_answer(operation, f"key is {len(raw)} bytes, not {KEY_BYTES}")
     if raw == bytes(KEY_BYTES):
         raise bad_answer(operation, "key is all zeros")
-    return str(key_id), key
+    return key_id, key
 
 
 def secret_item(item: Any, operation: str) -> tuple[str, str, str]:

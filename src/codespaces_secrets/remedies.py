@@ -121,10 +121,47 @@ def _invalid(fields: tuple[str, ...]) -> str:
     return "GitHub rejected the request as invalid; change what its message names."
 
 
+# What the scope headers may quote: a classic scope ("admin:org", "read:packages") in
+# X-OAuth-Scopes and X-Accepted-OAuth-Scopes, a permission and its level
+# ("organization_codespaces_secrets=write") in X-Accepted-GitHub-Permissions. Anything
+# else a header holds (a URL, markup, 20 KB of text) is server text that is not repeated.
+SCOPE = re.compile(r"[a-z][a-z_:]{0,49}")
+PERMISSION = re.compile(r"[a-z][a-z_]{0,79}=(?:read|write|admin)")
+MAX_SCOPE_WORDS = 20  # GitHub's classic scopes number about 40; a token rarely holds half
+
+
+def scope_words(header: str, shape: re.Pattern[str] = SCOPE) -> list[str]:
+    """The words of a scope header that have ``shape``, in order, at most MAX_SCOPE_WORDS.
+
+    Words are separated by commas, semicolons or spaces, as GitHub writes them; a word of
+    any other shape is left out, never quoted. The header is read word by word, never cut
+    (a cut could leave the start of a word), and no further than a few words past the cap.
+    """
+    found: dict[str, None] = {}
+    for seen, match in enumerate(re.finditer(r"[^,;\s]+", header)):
+        if len(found) >= MAX_SCOPE_WORDS or seen >= 10 * MAX_SCOPE_WORDS:
+            break
+        if shape.fullmatch(match.group(0)):
+            found[match.group(0)] = None
+    return list(found)
+
+
 def _accepted_permissions(headers: Mapping[str, str]) -> str:
-    """GitHub's own word on the fine-grained permission an endpoint needs, when it sends it."""
-    accepted = headers.get("x-accepted-github-permissions", "").strip()
-    if not accepted or not re.fullmatch(r"[a-z_]+=[a-z]+(?:[,;] ?[a-z_]+=[a-z]+)*", accepted):
+    """GitHub's own word on the fine-grained permission an endpoint needs, when it sends it.
+
+    GitHub separates alternatives with ";" and permissions needed together with ",";
+    the structure is kept, the words are only the permission-shaped ones.
+    """
+    alternatives = headers.get("x-accepted-github-permissions", "").split(";", MAX_SCOPE_WORDS)
+    groups: dict[str, None] = {}  # each alternative once, at most MAX_SCOPE_WORDS words in all
+    left = MAX_SCOPE_WORDS
+    for alternative in alternatives[:MAX_SCOPE_WORDS]:
+        words = scope_words(alternative, PERMISSION)[:left]
+        if words:
+            groups[", ".join(words)] = None
+            left -= len(words)
+    accepted = "; ".join(groups)
+    if not accepted:
         return ""
     return f"GitHub says this endpoint needs the permission {accepted}. "
 
@@ -153,7 +190,7 @@ def _forbidden(headers: Mapping[str, str], github_message: str, store: Store, ap
 
 
 def _scopes(text: str) -> set[str]:
-    return {scope.strip() for scope in text.split(",") if scope.strip()}
+    return set(scope_words(text))
 
 
 def _trusted_url(url: str, api_host: str) -> bool:
@@ -162,6 +199,8 @@ def _trusted_url(url: str, api_host: str) -> bool:
     Anything else is not repeated: the advice must not send the user to a page the
     server chose.
     """
+    if not url.isprintable():
+        return False  # a control or bidi character: shown, it would act on the terminal
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()

@@ -23,7 +23,7 @@ from actions_toolkit.command import Command
 from actions_toolkit.file_command import prepare_key_value_message
 
 from .errors import InputProblem
-from .redact import pieces
+from .redact import inert, pieces
 from .results import RunResult, SecretResult, Status
 
 SUMMARY_TITLE = "### Organization secrets"
@@ -50,6 +50,8 @@ class Report:
         self.file_error = ""  # set when $GITHUB_OUTPUT or $GITHUB_STEP_SUMMARY failed
 
     def _command(self, kind: str, message: str, properties: Mapping[str, str] = {}) -> None:
+        if kind != "add-mask":  # a mask must be the exact value; everything else is inert
+            message = inert(message)
         self.runner.log.write(str(Command(kind, dict(properties), message)) + os.linesep)
 
     def mask(self, values: Iterable[str]) -> None:
@@ -76,7 +78,7 @@ class Report:
 
     def info(self, message: str) -> None:
         """A plain log line (never a workflow command, whatever text it carries)."""
-        self.runner.log.write(inert_line(message) + os.linesep)
+        self.runner.log.write(inert_line(inert(message)) + os.linesep)
 
     def retry(self, message: str) -> None:
         """A retried fault: a log line now; an annotation only if the run then fails."""
@@ -279,7 +281,7 @@ def _cell(text: str) -> str:
     character that could start markup is escaped, and bare URLs are broken up so they
     do not become links.
     """
-    flat = " ".join(text.split())
+    flat = " ".join(inert(text).split())
     escaped = "".join(_MARKDOWN_ESCAPES.get(char, char) for char in flat)
     return _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], escaped)
 

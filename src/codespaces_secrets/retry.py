@@ -10,6 +10,7 @@ tested without a server; ``transport`` applies it to real attempts.
 from __future__ import annotations
 
 import random
+import threading
 from collections import deque
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -89,10 +90,13 @@ class Retrier:
         self.custom_host = custom_host
         self.spent = 0.0  # seconds lost to faults: failed attempts and waits
         self.answered = False  # the server has answered at least once in this run
+        # Tokens work side by side (``lanes``): time any of them loses is the run's.
+        self._lock = threading.Lock()
 
     def charge(self, seconds: float) -> None:
         """Charge the time a failed attempt took to the run's budget."""
-        self.spent += max(0.0, seconds)
+        with self._lock:
+            self.spent += max(0.0, seconds)
 
     def decide(self, fault: Fault, attempt: int) -> Decision:
         """What to do after ``attempt`` (1-based) ended with ``fault``."""
@@ -114,7 +118,8 @@ class Retrier:
 
     def wait(self, seconds: float) -> None:
         """Wait before a retry, charging the run's budget."""
-        self.spent += seconds
+        with self._lock:
+            self.spent += seconds
         self.clock.sleep(seconds)
 
     def wait_for(self, fault: Fault, attempt: int) -> float:

@@ -15,16 +15,26 @@ requests (see ``process`` for the start-up policy).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from .redact import Redactor
 from .retry import Fault
+
+# The most of GitHub's message that is quoted, after scrubbing (GitHub's own messages are
+# one sentence; a longer text is a server or proxy quoting something back).
+MESSAGE_CAP = 500
+# GitHub lists an error or two, each a sentence. Whole entries past MAX_ERRORS, and whole
+# fields longer than MAX_FIELD characters, are left out (never cut: a cut before the
+# scrub could keep the start of a secret), so a server sending 4 MiB of text costs little
+# scrubbing time.
+MAX_ERRORS = 20
+MAX_FIELD = 4096
 
 if TYPE_CHECKING:
     from .clock import Clock
     from .config import Access, Store
     from .events import Events
-    from .redact import Redactor
     from .retry import Retrier
 
 
@@ -47,24 +57,34 @@ class Answer(NamedTuple):
         except RecursionError as exc:
             raise ValueError("JSON nested too deeply") from exc
 
-    def github_message(self) -> str:
-        """GitHub's own ``message`` and ``errors[]`` text, short; never the raw body."""
+    def github_message(self, redactor: Redactor | None = None) -> str:
+        """GitHub's own ``message`` and ``errors[]`` text; never the raw body.
+
+        With ``redactor``: each part scrubbed of every known secret, then joined, then cut
+        to ``MESSAGE_CAP`` characters (``Redactor.scrub_then_cap``), so that no piece of a
+        secret survives a cut. Without one, the text is neither scrubbed nor cut: the
+        caller must scrub it before any cut (a cut first could leave the start of a secret
+        that straddled it).
+        """
         try:
             body = self.json()
         except ValueError:
             return ""
         if not isinstance(body, dict):
             return ""
+        # Field by field first: a field that ends with the start of a secret (a server
+        # that cut its own text) is no longer at the end once the fields are put together.
+        scrub = _fields_of(redactor.scrub if redactor is not None else _unchanged)
         errors = body.get("errors")
         details = [
-            _error_detail(error)
-            for error in (errors if isinstance(errors, list) else [])
+            _error_detail(error, scrub)
+            for error in (errors[:MAX_ERRORS] if isinstance(errors, list) else [])
             if isinstance(error, dict)
         ]
         message = body.get("message")
-        first = message if isinstance(message, str) else ""
+        first = scrub(message) if isinstance(message, str) else ""
         text = "; ".join(part for part in [first, *details] if part)
-        return text[:500]
+        return text if redactor is None else redactor.scrub_then_cap(text, MESSAGE_CAP)
 
     def invalid_fields(self) -> tuple[str, ...]:
         """The fields a 422 names in ``errors[].field`` (GitHub's validation errors)."""
@@ -79,19 +99,29 @@ class Answer(NamedTuple):
             if isinstance(error, dict) and isinstance(error.get("field"), str)
         )
 
-    def fault(self) -> Fault:
-        """The answer as a failed attempt, for the retry rules."""
-        return Fault(f"HTTP {self.status}", self.status, self.headers, self.github_message())
+    def fault(self, redactor: Redactor | None = None) -> Fault:
+        """The answer as a failed attempt, for the retry rules (``github_message``'s text)."""
+        message = self.github_message(redactor)
+        return Fault(f"HTTP {self.status}", self.status, self.headers, message)
 
 
-def _error_detail(error: dict[str, object]) -> str:
+def _error_detail(error: dict[str, object], scrub: Callable[[str], str]) -> str:
     """One of GitHub's ``errors[]``: its field and code, and its message when it has one."""
     field, code, message = (error.get(key) for key in ("field", "code", "message"))
-    named = ": ".join(str(part) for part in (field, code) if isinstance(part, str) and part)
-    text = message if isinstance(message, str) else ""
+    named = ": ".join(scrub(part) for part in (field, code) if isinstance(part, str) and part)
+    text = scrub(message) if isinstance(message, str) else ""
     if named and text:
         return f"{named} ({text})"
     return named or text
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+def _fields_of(scrub: Callable[[str], str]) -> Callable[[str], str]:
+    """``scrub`` for one field of GitHub's error text; a field too long is left out whole."""
+    return lambda text: "" if len(text) > MAX_FIELD else scrub(text)
 
 
 class Transport(Protocol):

@@ -19,7 +19,7 @@ from . import paging, remedies
 from .apiroot import host_of, is_github_host, is_loopback, within_api
 from .attempt import Limits, NoAnswer, make_attempt, new_session
 from .errors import ApiError, KeyRejectedError, RetriesExhaustedError, bad_answer
-from .redact import Redactor
+from .redact import Redactor, inert
 from .retry import Retrier, WritePacer
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ class HttpTransport:
                     redirects += 1
                     url, params = self._redirect(answer, write, operation, redirects), None
                     continue
-                fault = answer.fault()
+                fault = answer.fault(self.redactor)
                 if not fault.transient:
                     raise self._api_error(answer, fault, operation, store)
                 lost = lost or answer.status >= 500
@@ -187,7 +187,7 @@ class HttpTransport:
     def _api_error(
         self, answer: Answer, fault: Fault, operation: str, store: Store | None
     ) -> ApiError:
-        message = _inert(self.redactor.scrub(fault.github_message))
+        message = " ".join(inert(fault.github_message).split())  # scrubbed and capped
         cls = KeyRejectedError if answer.status == 422 and "key_id" in message else ApiError
         quoted = f' GitHub says: "{message.rstrip(".")}".' if message else ""
         headers = {name.lower(): self.redactor.scrub(v) for name, v in answer.headers.items()}
@@ -203,8 +203,3 @@ class HttpTransport:
             ),
             status=answer.status,
         )
-
-
-def _inert(text: str) -> str:
-    """Server text on one line of printable characters."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, TextIO
 
 from ..core import Listed
+from ..redact import inert
 from ..results import RunResult
 from .args import FLAGS
 
@@ -45,15 +46,19 @@ _IN_CLI_TERMS = (
 
 
 def in_cli_terms(text: str) -> str:
-    """A core message with the action's input names turned into this tool's flags."""
+    """A core message with the action's input names turned into this tool's flags.
+
+    Inert, too: a message can quote a server, whose control bytes must not reach the
+    terminal (an escape sequence could rewrite what the user sees).
+    """
     for pattern, replacement in _IN_CLI_TERMS:
         text = pattern.sub(replacement, text)
-    return text
+    return inert(text)
 
 
 def _field(value: object) -> str:
     """One TSV field: ``-`` when empty, tabs and line breaks as spaces."""
-    text = "" if value is None else str(value)
+    text = inert("" if value is None else str(value))
     return " ".join(text.replace("\t", " ").splitlines()) or "-"
 
 
@@ -149,7 +154,7 @@ class StreamEvents(NamedTuple):
 
     def retry(self, message: str) -> None:
         """A retried fault, as a plain progress line."""
-        print(message, file=self.stream)
+        print(in_cli_terms(message), file=self.stream)
 
     def debug(self, message: str) -> None:
         """The CLI prints no per-request debug lines."""

@@ -1,9 +1,11 @@
 """Hostile inputs for the action: hypothesis strategies, canaries and run checks.
 
-Shared by ``tests/test_hostile.py`` (the properties) and ``scripts/reliability.py`` (the
-seeded figures). Every value and token drawn holds ``CANARY``, so any echo of one is
-found; ``check_run`` holds what every run must keep: exit 0 or 1 with a clear message,
-no traceback, masks first, no canary shown, and only requests the inputs can explain.
+The strategies are ``tests/test_hostile.py``'s properties (hostile inputs are proved
+there, with every ``make test``, not repeated by ``make reliability``); the canary and the
+run checks are shared with ``scripts/reliability.py``. Every value and token drawn holds
+``CANARY``, so any echo of one is found; ``check_run`` holds what every run must keep:
+exit 0 or 1 with a clear message, no traceback, masks first, no canary shown, and only
+requests the inputs can explain.
 """
 
 from __future__ import annotations

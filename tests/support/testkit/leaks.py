@@ -20,6 +20,22 @@ from codespaces_secrets.redact import MIN_LINE
 from .runner import ActionRun
 
 OWN_COMMANDS = frozenset({"add-mask", "error", "warning", "notice", "debug"})
+FRAGMENT = 12  # characters: any run this long of a secret shown counts as a leak
+
+
+def fragments_shown(text: str, secrets: Iterable[str], size: int = FRAGMENT) -> list[str]:
+    """A line per secret of which some ``size``-character run appears in ``text``.
+
+    Names the secret by its length and the offset of the first run found, never by the
+    run itself (the finding goes to logs and figures).
+    """
+    found = []
+    for number, secret in enumerate(secrets):
+        for start in range(len(secret) - size + 1):
+            if secret[start : start + size] in text:
+                found.append(f"secret {number} ({len(secret)} chars): {size} chars from {start}")
+                break
+    return found
 
 
 def escaped(value: str) -> str:
@@ -58,6 +74,7 @@ def find_leaks(
     hidden: Iterable[str] | None = None,
     markers: Iterable[str] = (),
     ciphertexts: Iterable[str] = (),
+    fragments_of: Iterable[str] = (),
 ) -> list[str]:
     """Every way ``run`` broke the masking promise; an empty list when it kept it.
 
@@ -66,6 +83,8 @@ def find_leaks(
     ``masked``; hostile inputs narrow it to the canaried pieces, since other pieces may
     be text that a plain input legitimately echoes). ``markers``: canary substrings that
     must not be shown in any letter case. ``ciphertexts``: sealed values sent.
+    ``fragments_of``: secrets of which not even a ``FRAGMENT``-character run may be shown
+    (what a cut of server text before its scrub would leave).
     """
     problems: list[str] = []
     lines = run.stdout.split("\n")
@@ -85,4 +104,5 @@ def find_leaks(
     problems += [f"shown: {p[:16]!r}" for p in shown if p and p in rest]
     problems += [f"marker shown: {m!r}" for m in markers if m.lower() in lowered]
     problems += [f"ciphertext shown: {c[:16]!r}" for c in ciphertexts if c and c in rest]
+    problems += [f"fragment shown: {x}" for x in fragments_shown(rest, fragments_of)]
     return problems
