@@ -31,7 +31,7 @@ from .messages import (
 )
 from .model import RecordedRequest
 from .routing import Ctx, Route
-from .stores import selected_api_version
+from .versions import requested_version
 
 logger = logging.getLogger(__name__)
 _WRITES = ("PUT", "DELETE", "POST", "PATCH")
@@ -85,7 +85,7 @@ class Pipeline:
         if fault is not None and fault.misbehaviour is not None:
             request = FaultRequest(raw, path, raw.origin + self._prefix)
             response = fault.misbehaviour.respond(
-                request, lambda: self._answer(raw, path, query, token_value, body, body_is_json)
+                request, lambda: self._versioned(raw, path, query, token_value, body, body_is_json)
             )
             time.sleep(fault.delay)
         elif fault is not None:
@@ -95,12 +95,8 @@ class Pipeline:
             response = not_found().to_response(DOCS_ROOT)
             response.headers.update(self._backend.limits.peek(token_value or ""))
         else:
-            response = self._answer(raw, path, query, token_value, body, body_is_json)
+            response = self._versioned(raw, path, query, token_value, body, body_is_json)
         response.headers.setdefault("x-github-request-id", _request_id())
-        response.headers.setdefault(
-            "x-github-api-version-selected",
-            selected_api_version(raw.headers.get("x-github-api-version")),
-        )
         if response.body is not None:
             response.headers.setdefault("content-type", JSON_TYPE)
         time.sleep(self._backend.latency)
@@ -128,6 +124,26 @@ class Pipeline:
         except ValueError:
             return None, False
 
+    def _versioned(
+        self,
+        raw: RawRequest,
+        path: str,
+        query: dict[str, str],
+        token_value: str | None,
+        body: object,
+        body_is_json: bool,
+    ) -> ApiResponse:
+        """The answer under the version asked for; GitHub refuses others before any auth."""
+        try:
+            version = requested_version(raw.headers)
+        except HttpError as error:
+            response = error.to_response(DOCS_ROOT)
+            response.headers.update(self._backend.limits.peek(token_value or ""))
+            return response
+        response = self._answer(raw, path, query, token_value, body, body_is_json, version)
+        response.headers["x-github-api-version-selected"] = version
+        return response
+
     def _answer(
         self,
         raw: RawRequest,
@@ -136,6 +152,7 @@ class Pipeline:
         token_value: str | None,
         body: object,
         body_is_json: bool,
+        version: str,
     ) -> ApiResponse:
         backend = self._backend
         token = backend.state.token(token_value) if token_value else None
@@ -155,7 +172,7 @@ class Pipeline:
             target, params = found
             ctx = Ctx(
                 state=backend.state,
-                spec=backend.spec,
+                spec=backend.specs[version],
                 token=token,
                 method=raw.method,
                 template=target.template,
@@ -166,7 +183,7 @@ class Pipeline:
                 api_url=raw.origin + self._prefix,
                 origin=raw.origin,
                 path=path,
-                api_version=selected_api_version(raw.headers.get("x-github-api-version")),
+                api_version=version,
             )
             response = self._run(target, ctx)
         if found is not None:
@@ -179,7 +196,7 @@ class Pipeline:
 
     def _run(self, target: Route, ctx: Ctx) -> ApiResponse:
         """Call the handler under the state lock, rendering errors as GitHub would."""
-        docs = self._backend.spec.documentation_url(ctx.method, ctx.template)
+        docs = ctx.spec.documentation_url(ctx.method, ctx.template)
         try:
             with self._backend.state.lock:
                 return target.handler(ctx)
