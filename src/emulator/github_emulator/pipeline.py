@@ -19,6 +19,7 @@ from . import org_secrets, repos
 from .auth import access_headers, bad_credentials, bearer_token
 from .backend import Backend
 from .faults import Fault
+from .graphql import GRAPHQL_DOCS, answer_graphql, graphql_path
 from .hostile import FaultRequest
 from .messages import (
     DOCS_ROOT,
@@ -69,6 +70,7 @@ class Pipeline:
         """Build the route table once; `prefix` is "" or like "/api/v3"."""
         self._backend = backend
         self._prefix = prefix
+        self._graphql = graphql_path(prefix)
         self._routes: list[Route] = [*org_secrets.routes(), *repos.routes()]
 
     def handle(self, raw: RawRequest) -> ApiResponse:
@@ -91,6 +93,8 @@ class Pipeline:
         elif fault is not None:
             response = _fault_response(fault, self._backend.limits.peek(token_value or ""))
             time.sleep(fault.delay)
+        elif raw.method == "POST" and split.path == self._graphql:
+            response = self._graphql_answer(token_value, body, body_is_json)
         elif not inside:
             response = not_found().to_response(DOCS_ROOT)
             response.headers.update(self._backend.limits.peek(token_value or ""))
@@ -123,6 +127,20 @@ class Pipeline:
             return json.loads(data), True
         except ValueError:
             return None, False
+
+    def _graphql_answer(
+        self, token_value: str | None, body: object, body_is_json: bool
+    ) -> ApiResponse:
+        """POST /graphql: the repository-id lookups `gh secret set --repos` sends, no more."""
+        token = self._backend.state.token(token_value) if token_value else None
+        try:
+            if token is None:
+                raise HttpError(401, "Bad credentials")
+            if not body_is_json:
+                raise HttpError(400, "Problems parsing JSON")
+            return answer_graphql(self._backend.state, token, body)
+        except HttpError as error:
+            return error.to_response(GRAPHQL_DOCS)
 
     def _versioned(
         self,
