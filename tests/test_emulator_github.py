@@ -167,3 +167,27 @@ def test_urls_under_an_enterprise_prefix_follow_the_host_too(spec: OpenApiSpec) 
             "<http://ghe.example.test/api/v3/orgs/many-org/repos?per_page=1&page=2>"
         )
         assert plain_session().get(emu.url + "/", timeout=5).status_code == 401
+
+
+@pytest.mark.parametrize("version", API_VERSIONS)
+def test_repositories_carry_has_downloads_only_under_2022_11_28(
+    emu: Emulator, version: str
+) -> None:
+    client = ApiClient(emu, OpenApiSpec.load(version))
+    headers = {"X-GitHub-Api-Version": version}
+    emu.set_secret(
+        "octo-org",
+        "PICKED",
+        "v",
+        visibility="selected",
+        repository_ids=[emu.repo_id("octo-org", "web")],
+    )
+    answers = {
+        "full-repository": [client.get("/repos/octo-org/web", headers=headers).json()],
+        "minimal-repository": client.get("/orgs/octo-org/repos", headers=headers).json(),
+    }
+    selected = client.get(f"{secrets_path()}/PICKED/repositories", headers=headers).json()
+    answers["minimal-repository"] += selected["repositories"]
+    for repositories in answers.values():
+        for repository in repositories:
+            assert ("has_downloads" in repository) == (version == "2022-11-28")

@@ -189,7 +189,10 @@ def list_selected_repos(store: StoreRules, ctx: Ctx) -> ApiResponse:
     body = {
         "total_count": len(repos),
         "repositories": [
-            repo_json(ctx.api_url, ctx.origin, org, r, ctx.token, full=False) for r in page
+            repo_json(
+                ctx.api_url, ctx.origin, org, r, ctx.token, full=False, api_version=ctx.api_version
+            )
+            for r in page
         ],
     }
     return ApiResponse(200, body, {"link": link} if link else {})

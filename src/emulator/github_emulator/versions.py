@@ -15,6 +15,8 @@ DEFAULT_API_VERSION = "2022-11-28"
 # Oldest first; GitHub's message lists them newest first.
 API_VERSIONS = (DEFAULT_API_VERSION, "2026-03-10")
 VERSION_HEADER = "x-github-api-version"
+# The version from which repository objects no longer carry `has_downloads`.
+NO_HAS_DOWNLOADS_FROM = "2026-03-10"
 
 
 def requested_version(headers: Mapping[str, str]) -> str:
