@@ -16,7 +16,7 @@ help: ## list the targets
 	  | awk 'BEGIN { FS = ":.*## " } { printf "make %-16s %s\n", $$1, $$2 }'
 
 setup: $(STAMP) ## create .venv with the hash-pinned dependencies (done by every target)
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml tests/support/pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml src/emulator/pyproject.toml tests/support/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
 	  echo "make: Python 3.11 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 | head -n 1)." >&2; \
 	  echo "      Install one, or name it: make PYTHON=python3.12 ..." >&2; exit 1; }
@@ -25,6 +25,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml tests/support/pyp
 	$(PY) -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e src/emulator
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e tests/support
 	touch $@
 

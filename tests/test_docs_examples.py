@@ -221,7 +221,7 @@ def test_the_command_line_snippet_does_what_its_comments_say(tmp_path: Path) -> 
 
 
 def test_the_emulator_process_snippet_reaches_the_key(tmp_path: Path) -> None:
-    done = run_snippet(containing("python -m github_emulator"), tmp_path, {})
+    done = run_snippet(containing("python -m github_emulator --tls"), tmp_path, {})
     assert done.returncode == 0, done.stdout + done.stderr
     assert '"key_id"' in done.stdout
     assert (tmp_path / "emulator.json").is_file()

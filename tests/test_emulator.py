@@ -506,7 +506,7 @@ def test_admin_routes(emu: Emulator, client: ApiClient) -> None:
     assert set(recorded[-1]) == {
         "method", "path", "query", "body", "status", "decrypted_value", "time", "token"
     }  # fmt: skip
-    assert admin.post(f"{root}/reset-requests", timeout=5).status_code == 204
+    assert admin.post(f"{root}/reset-requests", json={}, timeout=5).status_code == 204
     assert emu.requests == []
 
     fault = {"method": "GET", "path_glob": "*/public-key", "status": 500, "times": 2}
@@ -514,7 +514,7 @@ def test_admin_routes(emu: Emulator, client: ApiClient) -> None:
     assert [client.get(f"{SECRETS}/public-key").status_code for _ in range(3)] == [500, 500, 200]
     assert admin.post(f"{root}/latency", json={"seconds": 0.01}, timeout=5).status_code == 204
     assert emu.latency == 0.01
-    new_key = admin.post(f"{root}/rotate-key/octo-org", timeout=5).json()["key_id"]
+    new_key = admin.post(f"{root}/rotate-key/octo-org", json={}, timeout=5).json()["key_id"]
     assert client.public_key()["key_id"] == new_key
     limit = {"remaining": 0, "reset_in": 30}
     assert admin.post(f"{root}/primary-limit", json=limit, timeout=5).status_code == 204
@@ -524,6 +524,49 @@ def test_admin_routes(emu: Emulator, client: ApiClient) -> None:
     assert admin.post(f"{root}/inject", json={"path_glob": "/x"}, timeout=5).status_code == 400
     assert admin.post(f"{root}/latency", json={"seconds": -1}, timeout=5).status_code == 400
     assert admin.get(f"{root}/nope", timeout=5).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example", "[::2]", "localhost.", ""]
+)
+def test_admin_routes_answer_only_requests_addressed_to_this_machine(
+    emu: Emulator, client: ApiClient, host: str
+) -> None:
+    client.put_secret("HELD", "secret value")
+    admin = plain_session()
+    root = f"{emu.url}/_emulator"
+    named = {"Host": host}
+    for answer in (
+        admin.get(f"{root}/secrets/octo-org", headers=named, timeout=5),
+        admin.get(f"{root}/requests", headers=named, timeout=5),
+        admin.post(f"{root}/latency", json={"seconds": 3}, headers=named, timeout=5),
+    ):
+        assert answer.status_code == 421
+        assert "secret value" not in answer.text
+        assert answer.json()["message"].startswith("admin routes answer only requests addressed")
+    assert emu.latency == 0
+    port = emu.url.rsplit(":", 1)[1]
+    for local in (f"localhost:{port}", "127.0.0.1", f"[::1]:{port}"):
+        assert admin.get(f"{root}/requests", headers={"Host": local}, timeout=5).ok
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_admin_posts_must_be_json(emu: Emulator, content_type: str | None) -> None:
+    admin = plain_session()
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    data = '{"seconds": 3}'
+    for route, args in (("latency", data), ("reset-requests", ""), ("rotate-key/octo-org", "")):
+        answer = admin.post(f"{emu.url}/_emulator/{route}", data=args, headers=headers, timeout=5)
+        assert answer.status_code == 415, route
+        assert answer.json()["message"] == (
+            "admin POST routes take only Content-Type: application/json"
+        )
+    assert emu.latency == 0
+    json_type = {"Content-Type": "Application/JSON; charset=utf-8"}
+    assert admin.post(f"{emu.url}/_emulator/latency", data=data, headers=json_type, timeout=5).ok
+    assert emu.latency == 3
 
 
 def test_unseeded_emulator_starts_empty(spec: OpenApiSpec) -> None:
@@ -661,12 +704,26 @@ def test_cli_refuses_a_non_loopback_host(capsys: pytest.CaptureFixture[str]) -> 
     with pytest.raises(SystemExit) as exited:
         emulator_main(["--host", "192.0.2.1"])
     assert exited.value.code == 2
-    assert "non-loopback" in capsys.readouterr().err
+    assert "refusing to listen on '192.0.2.1': only a loopback address" in capsys.readouterr().err
 
 
 def test_private_hosts_need_an_explicit_opt_in() -> None:
-    with pytest.raises(ValueError, match="only loopback"):
+    with pytest.raises(ValueError, match="only a loopback address"):
         Emulator(host="172.17.0.1")
-    with pytest.raises(ValueError, match="only loopback"):
+    with pytest.raises(ValueError, match="only a loopback address"):
         Emulator(host="8.8.8.8", allow_private_host=True)
     Emulator(host="172.17.0.1", allow_private_host=True, seed=False)  # constructed, never bound
+    Emulator(host="::ffff:127.0.0.1", seed=False)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "", "0:0::0", "::ffff:0.0.0.0"])  # noqa: S104
+def test_every_interface_is_refused_even_with_the_private_opt_in(
+    host: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for allow in (False, True):
+        with pytest.raises(ValueError, match="that is every interface of this machine"):
+            Emulator(host=host, allow_private_host=allow, seed=False)
+    with pytest.raises(SystemExit) as exited:
+        emulator_main(["--host", host, "--allow-private-host"])
+    assert exited.value.code == 2
+    assert f"refusing to listen on {host!r}: that is every interface" in capsys.readouterr().err

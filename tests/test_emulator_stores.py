@@ -24,7 +24,7 @@ from testkit.apiclient import ApiClient, plain_session, seal, secrets_path
 
 PERMISSIONS = {
     "actions": "organization_secrets",
-    "agents": "organization_agents_secrets",
+    "agents": "organization_agent_secrets",
     "codespaces": "organization_codespaces_secrets",
     "dependabot": "organization_dependabot_secrets",
 }
@@ -204,15 +204,19 @@ def test_string_ids_follow_each_stores_description_and_api_version(
 ) -> None:
     web = emu.repo_id("octo-org", "web")
     new_version = {"X-GitHub-Api-Version": "2026-03-10"}
-    for store in ("actions", "dependabot"):
-        taken = client.put_secret(
-            "IDS", "v", store=store, visibility="selected", selected_repository_ids=[str(web), "x"]
-        )
-        assert taken.status_code == 201
-        stored = emu.secret("octo-org", "IDS", store)
-        assert stored is not None
-        assert stored.selected_repository_ids == (web,)
-        assert taken.headers["x-github-api-version-selected"] == "2022-11-28"
+    # Dependabot under 2022-11-28: numeric strings count, other text names no repository.
+    taken = client.put_secret(
+        "IDS",
+        "v",
+        store="dependabot",
+        visibility="selected",
+        selected_repository_ids=[str(web), "x"],
+    )
+    assert taken.status_code == 201
+    stored = emu.secret("octo-org", "IDS", "dependabot")
+    assert stored is not None
+    assert stored.selected_repository_ids == (web,)
+    assert taken.headers["x-github-api-version-selected"] == "2022-11-28"
     key = client.public_key("octo-org", "dependabot")
     body = {
         "encrypted_value": seal(key["key"], "v"),
@@ -226,16 +230,14 @@ def test_string_ids_follow_each_stores_description_and_api_version(
     assert "'properties/selected_repository_ids/1', \"" in refused.json()["message"]
     assert refused.headers["x-github-api-version-selected"] == "2026-03-10"
     assert client.put(dependabot, json={**body, "selected_repository_ids": [web]}).ok
-    actions = f"{secrets_path('octo-org', 'actions')}/NEWER"
-    key = client.public_key("octo-org", "actions")
-    body.update(encrypted_value=seal(key["key"], "v"), key_id=key["key_id"])
-    assert client.put(actions, json=body, headers=new_version).status_code == 201
-    for store in ("codespaces", "agents"):  # their description allows integers only
-        refused = client.put_secret(
-            "IDS", "v", store=store, visibility="selected", selected_repository_ids=[str(web)]
-        )
-        assert refused.status_code == 422
+    # GitHub's description: the other three stores take integers only, under both versions.
+    for store, headers in itertools.product(("actions", "codespaces", "agents"), ({}, new_version)):
+        key = client.public_key("octo-org", store)
+        body.update(encrypted_value=seal(key["key"], "v"), key_id=key["key_id"])
+        refused = client.put(f"{secrets_path('octo-org', store)}/IDS", json=body, headers=headers)
+        assert refused.status_code == 422, store
         assert "is not an integer" in refused.json()["message"]
+        assert emu.secret("octo-org", "IDS", store) is None
 
 
 # -- who may use which store ---------------------------------------------------------------------

@@ -28,6 +28,8 @@ def copy_of_the_build_files(tmp_path: Path) -> Path:
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "tests" / "support").mkdir(parents=True)
     shutil.copy(ROOT / "tests/support/pyproject.toml", tmp_path / "tests/support/pyproject.toml")
+    (tmp_path / "src" / "emulator").mkdir(parents=True)
+    shutil.copy(ROOT / "src/emulator/pyproject.toml", tmp_path / "src/emulator/pyproject.toml")
     return tmp_path
 
 

@@ -1,13 +1,16 @@
-"""The wheel as users get it: the emulator complete in its own package, the action without it.
+"""Two distributions as users get them: the action without the emulator, the emulator alone.
 
-Builds the wheel from a copy of the sources (so the build leaves nothing in the work tree),
-installs it into a fresh virtual environment with the emulator extra's hash-pinned
-dependencies (from the package index), and starts the installed emulator.
+The action's wheel (the repository root) and its image hold only `codespaces_secrets`; the
+emulator is its own project (src/emulator) with its own wheel. Each wheel is built from a
+copy of its sources (so the build leaves nothing in the work tree); the emulator's is
+installed into a fresh virtual environment with its hash-pinned dependencies alone (from the
+package index), and started from there.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import stat
@@ -22,48 +25,89 @@ import requests
 from github_emulator import ADMIN_TOKEN
 
 ROOT = Path(__file__).parent.parent
+EMULATOR = ROOT / "src" / "emulator"
 DATA_FILE = "github_emulator/data/openapi.json"
+JUNK = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
 
 
-def build_wheel(tmp_path: Path) -> Path:
-    """`pip wheel` with this venv's setuptools, from a copy of what the build reads."""
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, source / name)
-    junk = shutil.ignore_patterns("__pycache__", "*.egg-info")
-    shutil.copytree(ROOT / "src", source / "src", ignore=junk)
+def build_wheel(project: Path, tmp_path: Path, pattern: str) -> Path:
+    """`pip wheel` of `project` with this venv's setuptools, from a copy of its sources."""
+    source = tmp_path / f"source-{project.name}"
+    shutil.copytree(
+        project, source, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "__pycache__")
+    )
+    shutil.rmtree(source / "build", ignore_errors=True)
+    for junk in source.rglob("*.egg-info"):
+        shutil.rmtree(junk)
     dist = tmp_path / "dist"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     command = [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(source)]
     subprocess.run(command, check=True, capture_output=True, timeout=60)
-    (wheel,) = dist.glob("codespaces_secrets-*.whl")
+    (wheel,) = dist.glob(pattern)
     return wheel
 
 
-def check_contents(wheel: Path) -> None:
-    """The data file is a real file with the repository's content; the action has no emulator."""
+def action_source(tmp_path: Path) -> Path:
+    """What the action's build reads: pyproject, README and src (the emulator's folder too)."""
+    source = tmp_path / "action"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(ROOT / "src", source / "src", ignore=JUNK)
+    return source
+
+
+def test_the_actions_wheel_holds_no_emulator(tmp_path: Path) -> None:
+    wheel = build_wheel(action_source(tmp_path), tmp_path, "codespaces_secrets-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+    assert any(n.startswith("codespaces_secrets/") for n in names)
+    assert not [n for n in names if "emulator" in n and not n.endswith("METADATA")]
+    assert not [n for n in names if not n.startswith(("codespaces_secrets", "codespaces_secrets-"))]
+    assert b"Provides-Extra" not in metadata
+    requires = [line for line in metadata.decode().splitlines() if line.startswith("Requires-Dist")]
+    assert requires == [
+        "Requires-Dist: pynacl>=1.5",
+        "Requires-Dist: requests>=2.31",
+        "Requires-Dist: actions-toolkit==0.1.15",
+    ]
+
+
+def test_the_actions_image_holds_no_emulator() -> None:
+    ignore = (ROOT / ".dockerignore").read_text().splitlines()
+    rules = [line.strip() for line in ignore if line.strip() and not line.startswith("#")]
+    assert rules[0] == "*", "the build context must start from nothing"
+    allowed = [rule[1:] for rule in rules if rule.startswith("!")]
+    assert allowed == ["requirements.txt", "entrypoint.py", "src/codespaces_secrets"]
+    copied = re.findall(r"^COPY\s+(\S+)\s", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
+    assert copied == ["requirements.txt", "src/codespaces_secrets", "entrypoint.py"]
+    assert not list((ROOT / "src" / "codespaces_secrets").rglob("*emulator*"))
+
+
+def check_emulator_contents(wheel: Path) -> None:
+    """The data file is a real file with the project's content; nothing of the action."""
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         entry = archive.getinfo(DATA_FILE)
         assert not stat.S_ISLNK(entry.external_attr >> 16), "the OpenAPI file is a symlink"
-        assert archive.read(DATA_FILE) == (ROOT / "src" / DATA_FILE).read_bytes()
-        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+        assert archive.read(DATA_FILE) == (EMULATOR / DATA_FILE).read_bytes()
+        assert (
+            archive.read(DATA_FILE) == (ROOT / "tests/data/org-secrets.openapi.json").read_bytes()
+        )
     assert "github_emulator/py.typed" in names
     assert "github_emulator/hostile/__init__.py" in names
-    assert any(n.startswith("codespaces_secrets/") for n in names)
-    assert not [n for n in names if n.startswith("codespaces_secrets/emulator")]
-    assert b"Provides-Extra: emulator" in metadata
+    assert not [n for n in names if n.startswith("codespaces_secrets")]
+    assert not [n for n in names if n.startswith("tests/")]
 
 
 def install(wheel: Path, venv: Path) -> Path:
-    """A fresh venv with the pinned dependencies and the wheel, all `--no-deps`."""
+    """A fresh venv with the emulator's pinned dependencies and its wheel, all `--no-deps`."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     pip += ["--python", str(python), "install", "--no-deps"]
-    requirements = ["-r", str(ROOT / "requirements.txt")]
-    requirements += ["-r", str(ROOT / "requirements-emulator.txt")]
+    requirements = ["-r", str(ROOT / "requirements-emulator.txt")]
     subprocess.run([*pip, "--require-hashes", *requirements], check=True, timeout=120)
     subprocess.run([*pip, str(wheel)], check=True, timeout=60)
     return python
@@ -80,13 +124,21 @@ def wait_for(ready: Path, process: subprocess.Popen[str]) -> dict[str, object]:
     return details
 
 
-def test_the_wheel_installs_a_working_emulator(tmp_path: Path) -> None:
-    wheel = build_wheel(tmp_path)
-    check_contents(wheel)
+def test_the_emulators_wheel_installs_a_working_emulator_alone(tmp_path: Path) -> None:
+    wheel = build_wheel(EMULATOR, tmp_path, "github_emulator-*.whl")
+    check_emulator_contents(wheel)
     python = install(wheel, tmp_path / "venv")
     # -I: only the venv's site-packages, never this work tree.
+    absent = subprocess.run(
+        [str(python), "-I", "-c", "import codespaces_secrets"],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=30,
+        check=False,
+    )
+    assert absent.returncode == 1
     shown = subprocess.run(
-        [str(python), "-I", "-m", "github_emulator", "--help"],
+        [str(tmp_path / "venv" / "bin" / "github-emulator"), "--help"],
         check=True,
         capture_output=True,
         text=True,

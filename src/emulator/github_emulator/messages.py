@@ -20,7 +20,9 @@ class RawRequest:
     target: str
     headers: Mapping[str, str]  # lower-case names
     body: bytes
-    origin: str  # scheme://host:port of this server, for absolute URLs in answers
+    # scheme://host[:port] as the client addressed this server (its Host header, else the
+    # bound address), for absolute URLs in answers.
+    origin: str
 
 
 class Writer(Protocol):

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .emulator import Emulator
-from .hosts import may_listen_on
+from .hosts import listen_refusal, may_listen_on
 from .seed import ADMIN_TOKEN, seed_lines
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not may_listen_on(args.host, allow_private_host=args.allow_private_host):
-        parser.error(f"refusing non-loopback host {args.host!r}: the admin routes expose secrets")
+        parser.error(listen_refusal(args.host))
     if args.latency < 0:
         parser.error("--latency must be >= 0")
     emulator = Emulator(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .keys import OrgKey
 from .state import Org, Repo, SecretRecord, Token
+from .versions import DEFAULT_API_VERSION, NO_HAS_DOWNLOADS_FROM
 
 # URL fields of a repository: (field, path after the repository's API URL).
 _REPO_API_URLS = (
@@ -96,9 +97,19 @@ def org_user_json(api_url: str, origin: str, org: Org) -> dict[str, object]:
 
 
 def repo_json(
-    api_url: str, origin: str, org: Org, repo: Repo, token: Token, *, full: bool
+    api_url: str,
+    origin: str,
+    org: Org,
+    repo: Repo,
+    token: Token,
+    *,
+    full: bool,
+    api_version: str = DEFAULT_API_VERSION,
 ) -> dict[str, object]:
-    """`full-repository` (GET /repos/…) or `minimal-repository` (lists)."""
+    """`full-repository` (GET /repos/…) or `minimal-repository` (lists), per API version.
+
+    2022-11-28 answers carry `has_downloads`; from 2026-03-10 on GitHub leaves it out.
+    """
     url = f"{api_url}/repos/{repo.full_name}"
     html_url = f"{origin}/{repo.full_name}"
     authority = origin.split("://", 1)[1]
@@ -152,6 +163,9 @@ def repo_json(
             )
         },
     }
+    # ISO dates compare correctly as text.
+    if api_version < NO_HAS_DOWNLOADS_FROM:
+        body["has_downloads"] = True
     if full:
         body.update(
             organization=owner,

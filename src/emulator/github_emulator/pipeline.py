@@ -19,6 +19,7 @@ from . import org_secrets, repos
 from .auth import access_headers, bad_credentials, bearer_token
 from .backend import Backend
 from .faults import Fault
+from .graphql import GRAPHQL_DOCS, answer_graphql, graphql_path
 from .hostile import FaultRequest
 from .messages import (
     DOCS_ROOT,
@@ -31,7 +32,7 @@ from .messages import (
 )
 from .model import RecordedRequest
 from .routing import Ctx, Route
-from .stores import selected_api_version
+from .versions import requested_version
 
 logger = logging.getLogger(__name__)
 _WRITES = ("PUT", "DELETE", "POST", "PATCH")
@@ -69,6 +70,7 @@ class Pipeline:
         """Build the route table once; `prefix` is "" or like "/api/v3"."""
         self._backend = backend
         self._prefix = prefix
+        self._graphql = graphql_path(prefix)
         self._routes: list[Route] = [*org_secrets.routes(), *repos.routes()]
 
     def handle(self, raw: RawRequest) -> ApiResponse:
@@ -85,22 +87,20 @@ class Pipeline:
         if fault is not None and fault.misbehaviour is not None:
             request = FaultRequest(raw, path, raw.origin + self._prefix)
             response = fault.misbehaviour.respond(
-                request, lambda: self._answer(raw, path, query, token_value, body, body_is_json)
+                request, lambda: self._versioned(raw, path, query, token_value, body, body_is_json)
             )
             time.sleep(fault.delay)
         elif fault is not None:
             response = _fault_response(fault, self._backend.limits.peek(token_value or ""))
             time.sleep(fault.delay)
+        elif raw.method == "POST" and split.path == self._graphql:
+            response = self._graphql_answer(token_value, body, body_is_json)
         elif not inside:
             response = not_found().to_response(DOCS_ROOT)
             response.headers.update(self._backend.limits.peek(token_value or ""))
         else:
-            response = self._answer(raw, path, query, token_value, body, body_is_json)
+            response = self._versioned(raw, path, query, token_value, body, body_is_json)
         response.headers.setdefault("x-github-request-id", _request_id())
-        response.headers.setdefault(
-            "x-github-api-version-selected",
-            selected_api_version(raw.headers.get("x-github-api-version")),
-        )
         if response.body is not None:
             response.headers.setdefault("content-type", JSON_TYPE)
         time.sleep(self._backend.latency)
@@ -128,6 +128,40 @@ class Pipeline:
         except ValueError:
             return None, False
 
+    def _graphql_answer(
+        self, token_value: str | None, body: object, body_is_json: bool
+    ) -> ApiResponse:
+        """POST /graphql: the repository-id lookups `gh secret set --repos` sends, no more."""
+        token = self._backend.state.token(token_value) if token_value else None
+        try:
+            if token is None:
+                raise HttpError(401, "Bad credentials")
+            if not body_is_json:
+                raise HttpError(400, "Problems parsing JSON")
+            return answer_graphql(self._backend.state, token, body)
+        except HttpError as error:
+            return error.to_response(GRAPHQL_DOCS)
+
+    def _versioned(
+        self,
+        raw: RawRequest,
+        path: str,
+        query: dict[str, str],
+        token_value: str | None,
+        body: object,
+        body_is_json: bool,
+    ) -> ApiResponse:
+        """The answer under the version asked for; GitHub refuses others before any auth."""
+        try:
+            version = requested_version(raw.headers)
+        except HttpError as error:
+            response = error.to_response(DOCS_ROOT)
+            response.headers.update(self._backend.limits.peek(token_value or ""))
+            return response
+        response = self._answer(raw, path, query, token_value, body, body_is_json, version)
+        response.headers["x-github-api-version-selected"] = version
+        return response
+
     def _answer(
         self,
         raw: RawRequest,
@@ -136,6 +170,7 @@ class Pipeline:
         token_value: str | None,
         body: object,
         body_is_json: bool,
+        version: str,
     ) -> ApiResponse:
         backend = self._backend
         token = backend.state.token(token_value) if token_value else None
@@ -155,7 +190,7 @@ class Pipeline:
             target, params = found
             ctx = Ctx(
                 state=backend.state,
-                spec=backend.spec,
+                spec=backend.specs[version],
                 token=token,
                 method=raw.method,
                 template=target.template,
@@ -166,7 +201,7 @@ class Pipeline:
                 api_url=raw.origin + self._prefix,
                 origin=raw.origin,
                 path=path,
-                api_version=selected_api_version(raw.headers.get("x-github-api-version")),
+                api_version=version,
             )
             response = self._run(target, ctx)
         if found is not None:
@@ -179,7 +214,7 @@ class Pipeline:
 
     def _run(self, target: Route, ctx: Ctx) -> ApiResponse:
         """Call the handler under the state lock, rendering errors as GitHub would."""
-        docs = self._backend.spec.documentation_url(ctx.method, ctx.template)
+        docs = ctx.spec.documentation_url(ctx.method, ctx.template)
         try:
             with self._backend.state.lock:
                 return target.handler(ctx)

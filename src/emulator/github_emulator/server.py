@@ -18,6 +18,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from .hosts import origin_for
 from .messages import ApiResponse, RawRequest
 
 Dispatch = Callable[[RawRequest], ApiResponse]
@@ -54,7 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
             target=self.path,
             headers={k.lower(): v for k, v in self.headers.items()},
             body=self.rfile.read(length) if length > 0 else b"",
-            origin=self.server.origin,
+            origin=origin_for(self.server.scheme, self.headers.get("host"), self.server.origin),
         )
         response = self.server.dispatch(raw)
         if response.wire is not None:
@@ -98,7 +99,8 @@ class _Server(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         host = host.decode() if isinstance(host, bytes) else host
         shown = f"[{host}]" if ":" in host else host
-        self.origin = f"{'https' if tls else 'http'}://{shown}:{port}"
+        self.scheme = "https" if tls else "http"
+        self.origin = f"{self.scheme}://{shown}:{port}"
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         """Runs in the connection's thread: handshake, serve, then forget the socket."""

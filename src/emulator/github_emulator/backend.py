@@ -11,14 +11,15 @@ from .limits import RateLimits
 from .openapi import OpenApiSpec
 from .recorder import RequestLog
 from .state import State
+from .versions import API_VERSIONS
 
 
 @dataclass
 class Backend:
-    """State, injected faults, rate limits, request log, the spec, the clock and the latency."""
+    """State, faults, rate limits, request log, the description per version, clock, latency."""
 
     state: State
-    spec: OpenApiSpec
+    specs: dict[str, OpenApiSpec]
     faults: FaultQueue
     limits: RateLimits
     log: RequestLog
@@ -33,7 +34,7 @@ class Backend:
         timer = EmulatorClock.create(clock)
         return cls(
             state=State(lock),
-            spec=OpenApiSpec.load(),
+            specs={version: OpenApiSpec.load(version) for version in API_VERSIONS},
             faults=FaultQueue(lock),
             limits=RateLimits(lock, timer),
             log=RequestLog(lock),

@@ -17,7 +17,7 @@ from .backend import Backend
 from .clock import TimeSource
 from .faults import make_fault
 from .hostile import Misbehaviour
-from .hosts import may_listen_on
+from .hosts import listen_refusal, may_listen_on
 from .messages import ApiResponse, RawRequest
 from .model import RecordedRequest, StoredSecret
 from .pipeline import Pipeline
@@ -54,7 +54,7 @@ class Emulator:
         request log, so a client on the same simulated clock never really waits.
         """
         if not may_listen_on(host, allow_private_host=allow_private_host):
-            raise ValueError(f"refusing to listen on {host!r}: only loopback hosts are allowed")
+            raise ValueError(listen_refusal(host))
         self._tls = tls
         self._prefix = _normalize_prefix(prefix)
         self._host = host
@@ -109,7 +109,7 @@ class Emulator:
 
     def _dispatch(self, raw: RawRequest) -> ApiResponse:
         if raw.target.startswith(ADMIN_ROOT):
-            return handle_admin(self._backend, raw)
+            return handle_admin(self._backend, raw, self._host)
         return self._pipeline.handle(raw)
 
     @property

@@ -17,6 +17,12 @@ test drives it through the Python API:
 - POST /_emulator/primary-limit          {remaining, limit?, reset_in?}
 - POST /_emulator/secondary-limit        {writes_per_minute (null: off), retry_after?,
                                           writes_per_hour? (null: no hourly window)}
+
+They have no authentication, so two checks keep a web page in the user's browser away from
+them: the `Host` a request names must be this machine's (localhost, 127.0.0.1, ::1, or the
+address the emulator was bound to), which defeats DNS rebinding (answer 421); and a POST
+must say `Content-Type: application/json` (answer 415), which a cross-site form or a
+"simple" fetch cannot send without a CORS preflight this server never grants.
 """
 
 from __future__ import annotations
@@ -29,10 +35,12 @@ from urllib.parse import parse_qsl
 from .backend import Backend
 from .faults import make_fault
 from .hostile import misbehaviour
+from .hosts import host_name
 from .messages import JSON_TYPE, ApiResponse, RawRequest
 from .stores import DEFAULT_STORE
 
 ADMIN_ROOT = "/_emulator/"
+_LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 _Action = Callable[[Backend, dict[str, Any], str], ApiResponse]
 
@@ -129,11 +137,31 @@ def _error(status: int, message: str) -> ApiResponse:
     return ApiResponse(status, {"message": message})
 
 
-def handle_admin(backend: Backend, raw: RawRequest) -> ApiResponse:
+def _refusal(raw: RawRequest, bound_host: str) -> ApiResponse | None:
+    """421 for a Host that is not this machine, 415 for a POST that is not JSON; else None."""
+    named = host_name(raw.headers.get("host"))
+    if named not in _LOCAL_NAMES | {bound_host.lower()}:
+        return _error(
+            421,
+            "admin routes answer only requests addressed to this machine "
+            f"(Host localhost, 127.0.0.1, ::1 or {bound_host})",
+        )
+    media_type = raw.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if raw.method == "POST" and media_type != "application/json":
+        return _error(415, "admin POST routes take only Content-Type: application/json")
+    return None
+
+
+def handle_admin(backend: Backend, raw: RawRequest, bound_host: str) -> ApiResponse:
     """Answer one control request (no auth, no latency, no faults, not recorded).
 
     Its arguments are the JSON body's members, or without a body the query's parameters.
+    `bound_host` is the address the server listens on, the one other name a Host may give.
     """
+    refused = _refusal(raw, bound_host)
+    if refused is not None:
+        refused.headers["content-type"] = JSON_TYPE
+        return refused
     target, _, query = raw.target.partition("?")
     path = target[len(ADMIN_ROOT) :]
     name, _, org = path.partition("/")

@@ -6,15 +6,23 @@ and lets the tests prove every answer the emulator produces has the documented s
 The file is OpenAPI 3.0, so it is rewritten into JSON Schema draft 4 first (`nullable`,
 and `$ref`s made absolute so one registry resolves them).
 
-`data/openapi.json` is the subset of GitHub's description for the operations served here
-(the organization secrets of the Actions, Copilot agents, Codespaces and Dependabot stores,
-`GET /repos/{owner}/{repo}` and `GET /orgs/{org}/repos`), taken from the npm package
-`@octokit/openapi` 23.0.2 without Octokit's `x-octokit` keys; every `$ref` resolves inside
-the file. The project's tests read the same file (`tests/data/org-secrets.openapi.json`).
+`data/openapi.json` is the subset of GitHub's description (github/rest-api-description,
+`api.github.com.2022-11-28.json`) for the operations served here: the organization secrets
+of the Actions, Copilot agents, Codespaces and Dependabot stores, `GET /repos/{owner}/{repo}`
+and `GET /orgs/{org}/repos`, with every component they reference. It was cut from the npm
+package `@octokit/openapi` 23.0.2 and then corrected back to GitHub's text where Octokit
+rewrites it (the Actions PUT requires `encrypted_value`, `key_id` and `visibility` and takes
+integer repository ids; the documentation URLs are GitHub's `docs.github.com/rest/...`).
+
+Version 2026-03-10 is the same file with GitHub's `x-github-breaking-changes` for that
+version applied (JSON merge patches on schemas, JSON Patch on examples), plus the one
+change the subset does not carry: Dependabot's PUT takes integer repository ids only.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -28,10 +36,101 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 from .messages import DOCS_ROOT
+from .versions import API_VERSIONS, DEFAULT_API_VERSION
 
 SPEC_URI = "urn:github-emulator:openapi"
 _METHODS = ("get", "put", "post", "patch", "delete")
 _BASIC_ERROR = {"$ref": f"{SPEC_URI}#/components/schemas/basic-error"}
+_CHANGES = "x-github-breaking-changes"
+_DEPENDABOT_PUT = "/orgs/{org}/dependabot/secrets/{secret_name}"
+# GitHub's changelog for 2026-03-10 (Dependabot's ids become integers only), in the form
+# of GitHub's own breaking-change entries, for the request body that lacks one in the file.
+_MISSING_CHANGES: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (
+        ("paths", _DEPENDABOT_PUT, "put", "requestBody", "content", "application/json", "schema"),
+        {
+            "changeset": "dependabot_secret_repository_ids_integers",
+            "version": "2026-03-10",
+            "patch": {
+                "properties": {
+                    "selected_repository_ids": {"items": {"anyOf": None, "type": "integer"}}
+                }
+            },
+        },
+    ),
+)
+
+
+def _merge_patch(target: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """RFC 7386: objects merge member by member, null removes, anything else replaces."""
+    merged = dict(target)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict):
+            current = merged.get(key)
+            merged[key] = _merge_patch(current if isinstance(current, dict) else {}, value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _json_patch(target: dict[str, Any], operations: list[dict[str, Any]]) -> None:
+    """The RFC 6902 operations GitHub's entries use on examples: remove, add, replace."""
+    for operation in operations:
+        *parents, last = [
+            part.replace("~1", "/").replace("~0", "~")
+            for part in str(operation["path"]).split("/")[1:]
+        ]
+        node: Any = target
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        if operation["op"] == "remove":
+            node.pop(int(last) if isinstance(node, list) else last, None)
+        else:
+            node[last] = copy.deepcopy(operation["value"])
+
+
+def _apply_changes(node: object, version: str) -> object:
+    """A copy of `node` with every breaking change up to `version` applied, the keys dropped."""
+    if isinstance(node, list):
+        return [_apply_changes(item, version) for item in node]
+    if isinstance(node, dict):
+        return _changed_object(node, version)
+    return node
+
+
+def _changed_object(node: Mapping[str, Any], version: str) -> dict[str, Any]:
+    out = {k: _apply_changes(v, version) for k, v in node.items() if k != _CHANGES}
+    # ISO dates compare correctly as text; entries apply oldest first.
+    for change in sorted(node.get(_CHANGES, []), key=lambda c: str(c["version"])):
+        if str(change["version"]) > version:
+            continue
+        if isinstance(change["patch"], list):
+            _json_patch(out, change["patch"])
+        else:
+            out = _merge_patch(out, change["patch"])
+    return out
+
+
+def describe_version(document: Mapping[str, Any], version: str) -> dict[str, Any]:
+    """The description as GitHub serves it under REST API `version` (ValueError if unknown)."""
+    if version not in API_VERSIONS:
+        raise ValueError(f"version must be one of {', '.join(API_VERSIONS)}, not {version!r}")
+    annotated = copy.deepcopy(dict(document))
+    for where, change in _MISSING_CHANGES:
+        node: Any = annotated
+        for part in where:
+            node = node[part]
+        node.setdefault(_CHANGES, []).append(change)
+    return _changed_object(annotated, version)
+
+
+def read_description() -> dict[str, Any]:
+    """The description file as shipped in the package (version 2022-11-28, with its changes)."""
+    text = resources.files(__package__).joinpath("data", "openapi.json").read_text("utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
 
 
 def _to_json_schema(node: object) -> object:
@@ -142,10 +241,9 @@ class OpenApiSpec:
         self._patterns.sort(key=lambda pair: pair[1].count("{"))
 
     @classmethod
-    def load(cls) -> OpenApiSpec:
-        """Read the description shipped in the package's data folder."""
-        text = resources.files(__package__).joinpath("data", "openapi.json").read_text("utf-8")
-        return cls(json.loads(text))
+    def load(cls, version: str = DEFAULT_API_VERSION) -> OpenApiSpec:
+        """The shipped description under `version` (built once per process, then shared)."""
+        return _loaded(version)
 
     def operations(self) -> list[tuple[str, str]]:
         """Every (METHOD, path template) the description defines."""
@@ -206,3 +304,9 @@ class OpenApiSpec:
         )
         errors = sorted(validator.iter_errors(instance), key=lambda e: str(list(e.absolute_path)))
         return list(dict.fromkeys(line for error in errors for line in _describe(error)))
+
+
+@functools.cache
+def _loaded(version: str) -> OpenApiSpec:
+    """Validators are read-only once built, so every emulator in a process can share them."""
+    return OpenApiSpec(describe_version(read_description(), version))

@@ -9,7 +9,6 @@ issue trackers: repository ids outside the org are dropped silently, and `select
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import partial
 
@@ -117,20 +116,11 @@ def _decrypt(held: SecretStore, body: dict[str, object]) -> str:
     return plaintext.decode("utf-8", errors="replace")
 
 
-def _repository_ids(store: StoreRules, ctx: Ctx, ids: list[object]) -> list[int]:
-    """The ids as integers: numeric strings where the store's API version still takes them.
+def _repository_ids(ids: list[object]) -> list[int]:
+    """The ids as integers, numeric strings included where the version's schema let them in.
 
-    The schema already let strings through only for stores whose description allows them;
-    text that is no number names no repository and is dropped like an unknown id.
+    Text that is no number names no repository and is dropped like an unknown id.
     """
-    if store.integer_ids_only(ctx.api_version):
-        for index, item in enumerate(ids):
-            if not isinstance(item, int):
-                raise HttpError(
-                    422,
-                    "Invalid request.\n\nFor 'properties/selected_repository_ids/"
-                    f"{index}', {json.dumps(item)} is not an integer.",
-                )
     return [
         int(item)
         for item in ids
@@ -152,7 +142,7 @@ def put_secret(store: StoreRules, ctx: Ctx) -> ApiResponse:
         raise HttpError(
             422, "selected_repository_ids can only be given when visibility is 'selected'."
         )
-    wanted = _repository_ids(store, ctx, ids or [])
+    wanted = _repository_ids(ids or [])
     existing = held.secrets.get(name.upper())
     value = _decrypt(held, body) if "encrypted_value" in body else None
     selected = ctx.state.org_repo_ids(org, wanted) if visibility == "selected" else []
@@ -199,7 +189,10 @@ def list_selected_repos(store: StoreRules, ctx: Ctx) -> ApiResponse:
     body = {
         "total_count": len(repos),
         "repositories": [
-            repo_json(ctx.api_url, ctx.origin, org, r, ctx.token, full=False) for r in page
+            repo_json(
+                ctx.api_url, ctx.origin, org, r, ctx.token, full=False, api_version=ctx.api_version
+            )
+            for r in page
         ],
     }
     return ApiResponse(200, body, {"link": link} if link else {})

@@ -30,7 +30,12 @@ def get_repo(ctx: Ctx) -> ApiResponse:
     org = org_repos_access(ctx.state, ctx.token, org.login)
     if not can_see(ctx.token, org, repo):
         raise not_found()
-    return ApiResponse(200, repo_json(ctx.api_url, ctx.origin, org, repo, ctx.token, full=True))
+    return ApiResponse(
+        200,
+        repo_json(
+            ctx.api_url, ctx.origin, org, repo, ctx.token, full=True, api_version=ctx.api_version
+        ),
+    )
 
 
 def _sorted(repos: list[Repo], sort: str, direction: str | None) -> list[Repo]:
@@ -56,5 +61,10 @@ def list_org_repos(ctx: Ctx) -> ApiResponse:
     ]
     repos = _sorted(repos, ctx.query.get("sort", "created"), ctx.query.get("direction"))
     page, link = paginate(repos, ctx.query, ctx.api_url + ctx.path)
-    body = [repo_json(ctx.api_url, ctx.origin, org, r, ctx.token, full=False) for r in page]
+    body = [
+        repo_json(
+            ctx.api_url, ctx.origin, org, r, ctx.token, full=False, api_version=ctx.api_version
+        )
+        for r in page
+    ]
     return ApiResponse(200, body, {"link": link} if link else {})

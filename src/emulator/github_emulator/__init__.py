@@ -3,9 +3,9 @@
 A test tool for any client of these endpoints (this project's tests, demo and benchmarks
 among them): a real HTTP(S) server on loopback serving the Actions, Copilot agents,
 Codespaces and Dependabot stores, with a real Curve25519 key pair per organization and
-store, GitHub's access rules, pagination, rate limits and injectable faults. It
-imports nothing from the action. Run it alone with `python -m github_emulator`; install
-its dependencies with the `emulator` extra.
+store, GitHub's access rules, pagination, rate limits and injectable faults. It is a
+project of its own (`github-emulator`, src/emulator in the action's repository) and
+imports nothing from the action. Run it alone with `python -m github_emulator`.
 """
 
 from .emulator import Emulator
