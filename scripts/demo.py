@@ -135,6 +135,8 @@ def sync_step(emu: Emulator, step: Step, results: list[bool], npm_token: str) ->
         "secrets": json.dumps(source),
         "include": "NPM_*\nSENTRY_*",
         "prune": "true",
+        # The safety catch: without it, a prune of most of a store stops that store.
+        "prune-limit": "2",
     }
     before = [s.name for s in emu.secrets("octo-org")]
     step("5a. Sync with prune, dry run first", **sync, **{"dry-run": "true"})

@@ -8,7 +8,9 @@ no answered write.
 
 from __future__ import annotations
 
+import io
 import itertools
+import json
 import signal
 import socket
 from collections.abc import Iterator
@@ -16,9 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from codespaces_secrets.bounded import fits_summary
+from codespaces_secrets.config import Store
 from codespaces_secrets.core import execute
 from codespaces_secrets.inputs import parse
-from codespaces_secrets.results import Status
+from codespaces_secrets.report import Report, Runner, summary_lines
+from codespaces_secrets.results import RunResult, SecretResult, Status
 from github_emulator import ADMIN_TOKEN, Emulator
 from github_emulator.model import RecordedRequest
 from testkit import FakeTime, Recorder, run_measured, runner_env, wire
@@ -136,3 +141,67 @@ def test_a_signal_mid_store_reports_every_answered_write(
 def server() -> Iterator[WireServer]:
     with WireServer(wire.answer(404, {"message": "Not Found"})) as running:
         yield running
+
+
+def test_a_run_of_5000_results_fits_githubs_limits(
+    emulator: Emulator, run_action: RunAction, tmp_path: Path
+) -> None:
+    tokens = many_orgs(emulator, 50)
+    lines = "\n".join(f"{org}={token}" for org, token in tokens.items())
+    secrets = "\n".join(f"SECRET_{n:03}=value-{n:03}" for n in range(100))
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    run = run_action(
+        emulator,
+        clock=FakeTime().clock,
+        env={"RUNNER_TEMP": str(temp)},
+        token="",
+        tokens=lines,
+        org="\n".join(tokens),
+        secrets=secrets,
+        dry_run="true",
+    )
+    assert run.exit_code == 0, run.log[-2000:]
+    # Outputs: GitHub's 1 MB per job, counted in UTF-16; the summary: 1 MiB.
+    results = run.outputs["results"]
+    assert len(results.encode("utf-16-le")) < 1_000_000
+    assert len(run.summary.encode()) < 1024 * 1024
+    assert 0 < len(run.results) < 5000  # as many as fit
+    # The file holds every result, in the order of the inputs.
+    full = json.loads(Path(run.outputs["results-file"]).read_text())
+    assert len(full) == 5000
+    assert [(r["org"], r["name"]) for r in full[:2]] == [
+        ("org-00", "SECRET_000"),
+        ("org-00", "SECRET_001"),
+    ]
+    assert Path(run.outputs["results-file"]).parent == temp
+    assert any("holds" in n and "of 5000 results" in n for n in run.commands("notice"))
+
+
+def test_a_summary_too_long_for_tables_lists_failures_first_and_counts(tmp_path: Path) -> None:
+    # 600 secrets in 3 stores, each failed with a long error: 1.2 MiB of tables before.
+    failed = [
+        SecretResult("octo-org", store, f"S{n:03}", Status.FAILED, error="refused " * 60)
+        for store in (Store.CODESPACES, Store.ACTIONS, Store.DEPENDABOT)
+        for n in range(600)
+    ]
+    assert not fits_summary(summary_lines(RunResult(tuple(failed))))
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    report = Report(Runner(io.StringIO(), output, summary, temp=tmp_path))
+    report.run_result(RunResult(tuple(failed), errors=("one", "two")))
+    text = summary.read_text()
+    assert len(text.encode()) < 1024 * 1024
+    assert text.index("**Failures**") < text.index("- **octo-org**: 1800 secret(s): 1800 failed")
+    assert "… and 1600 more." in text
+
+
+def test_annotations_stop_at_githubs_limit_with_a_count(
+    emulator: Emulator, run_action: RunAction
+) -> None:
+    for n in range(15):
+        emulator.add_org(f"free-{n:02}", plan="free")  # no Codespaces: each org fails
+    run = run_action(emulator, org=",".join(f"free-{n:02}" for n in range(15)), name="A", value="v")
+    errors = run.commands("error")
+    assert len(errors) == 10
+    assert errors[-1].startswith("6 more error message(s) are in the step's log")
+    assert run.stdout.count("error: Organization secrets not written: ") == 6

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple, TextIO
@@ -22,6 +23,7 @@ from typing import NamedTuple, TextIO
 from actions_toolkit.command import Command
 from actions_toolkit.file_command import prepare_key_value_message
 
+from .bounded import ANNOTATIONS_PER_KIND, MAX_LISTED_FAILURES, fits_summary, results_output
 from .errors import InputProblem
 from .redact import inert, pieces
 from .results import RunResult, SecretResult, Status
@@ -39,6 +41,7 @@ class Runner(NamedTuple):
     output: Path | None  # $GITHUB_OUTPUT; None outside a runner
     summary: Path | None  # $GITHUB_STEP_SUMMARY
     debug: bool = False  # the run has debug logging on
+    temp: Path | None = None  # $RUNNER_TEMP: where the results-file goes
 
 
 class Report:
@@ -48,6 +51,8 @@ class Report:
         self.runner = runner
         self.retries: list[str] = []
         self.file_error = ""  # set when $GITHUB_OUTPUT or $GITHUB_STEP_SUMMARY failed
+        self.annotated: dict[str, int] = {}  # annotations made, by kind
+        self.unshown: dict[str, int] = {}  # annotations past GitHub's limit: log lines
 
     def _command(self, kind: str, message: str, properties: Mapping[str, str] = {}) -> None:
         if kind != "add-mask":  # a mask must be the exact value; everything else is inert
@@ -73,8 +78,29 @@ class Report:
         return True
 
     def annotate(self, kind: str, message: str, title: str = "") -> None:
-        """An ``::error``/``::warning``/``::notice`` annotation with only the title property."""
+        """An ``::error``/``::warning``/``::notice`` annotation with only the title property.
+
+        GitHub shows only the first ``ANNOTATIONS_PER_KIND`` of a kind in a step: past
+        the one before the last, the message is a plain log line, and ``count_unshown``
+        makes the last annotation say how many there were.
+        """
+        made = self.annotated.get(kind, 0)
+        if made >= ANNOTATIONS_PER_KIND - 1:
+            self.unshown[kind] = self.unshown.get(kind, 0) + 1
+            self.info(f"{kind}: {title + ': ' if title else ''}{message}")
+            return
+        self.annotated[kind] = made + 1
         self._command(kind, message, {"title": title} if title else {})
+
+    def count_unshown(self) -> None:
+        """One last annotation per kind for those only in the log (GitHub shows no more)."""
+        for kind, count in self.unshown.items():
+            self._command(
+                kind,
+                f"{count} more {kind} message(s) are in the step's log (GitHub shows only "
+                f"{ANNOTATIONS_PER_KIND} annotations of a kind per step).",
+            )
+        self.unshown.clear()
 
     def info(self, message: str) -> None:
         """A plain log line (never a workflow command, whatever text it carries)."""
@@ -122,12 +148,14 @@ class Report:
             *([f"- … and {hidden} more."] if hidden > 0 else []),
         ]
         self._append_summary(lines)
+        self.count_unshown()
         self._set_outputs({"status": Status.FAILED.value, "results": "[]"})
 
     def failure(self, title: str, message: str) -> None:
         """Annotate a failure that stopped the run before any result existed."""
         self._retries_note(failed=True)
         self.annotate("error", message, title)
+        self.count_unshown()
         self._append_summary([SUMMARY_TITLE, "", f"**Failed**: {_cell(message)}"])
         self._set_outputs({"status": Status.FAILED.value, "results": "[]"})
 
@@ -149,15 +177,41 @@ class Report:
             self.annotate("error", error, "Organization secrets not written")
         single = result.results[0] if len(result.results) == 1 else None
         ids = [r.id for r in single.repositories] if single else []
+        results, shown = results_output(result.results)
+        results_file = self._results_file(result)
+        if shown < len(result.results):
+            where = f"in {results_file}" if results_file else "in the step summary's counts"
+            self.notice(
+                f"The results output holds {shown} of {len(result.results)} results, failures "
+                f"first (GitHub limits a job's outputs to 1 MB); every result is {where}."
+            )
+        self.count_unshown()
         outputs = {
             "status": result.status,
-            "results": json.dumps([r.as_output() for r in result.results]),
+            "results": results,
+            "results-file": results_file,
             "visibility": single.visibility.value if single and single.visibility else "",
             "selected-repository-ids": json.dumps(ids),
             "key-id": next(iter(result.key_ids.values())) if len(result.key_ids) == 1 else "",
         }
         self._set_outputs(outputs)
-        self._append_summary(summary_lines(result))
+        lines = summary_lines(result)
+        self._append_summary(lines if fits_summary(lines) else short_summary(result))
+
+    def _results_file(self, result: RunResult) -> str:
+        """Every result, in full, as JSON in a new file under RUNNER_TEMP ('' without one)."""
+        if self.runner.temp is None:
+            return ""
+        try:
+            handle, name = tempfile.mkstemp(
+                prefix="org-secrets-results-", suffix=".json", dir=self.runner.temp
+            )
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump([r.as_output() for r in result.results], out)
+        except OSError as exc:
+            self.warning(f"Cannot write the results file under RUNNER_TEMP: {exc.strerror}.")
+            return ""
+        return name
 
     def _retries_note(self, *, failed: bool) -> None:
         """Survived faults: one notice with the count; before a failure, warnings."""
@@ -201,6 +255,36 @@ class Report:
                 f"{self.file_error} The outputs or step summary of this run are incomplete.",
                 "Runner file not writable",
             )
+
+
+def short_summary(result: RunResult) -> list[str]:
+    """A summary for a run too large for the tables: failures first, then the counts."""
+    lines = [SUMMARY_TITLE, ""]
+    if result.dry_run:
+        lines += ["> **Dry run**: nothing was written or deleted; this is what would change.", ""]
+    if result.interrupted:
+        lines += ["> **Interrupted**: the run was stopped; below is what was done so far.", ""]
+    lines += [
+        f"> {len(result.results)} results: too many for a table within GitHub's 1 MiB step "
+        "summary. Failures are listed first, then the counts; every result is in the "
+        "results-file output's file.",
+        "",
+    ]
+    failed = [r for r in result.results if r.status in (Status.FAILED, Status.UNKNOWN)]
+    if failed:
+        lines += ["**Failures**", ""]
+        lines += [
+            f"- {r.org} / {r.store.label} / {r.name}: {r.status.value}: {_cell(r.error[:300])}"
+            for r in failed[:MAX_LISTED_FAILURES]
+        ]
+        if len(failed) > MAX_LISTED_FAILURES:
+            lines.append(f"- … and {len(failed) - MAX_LISTED_FAILURES} more.")
+        lines.append("")
+    for org in dict.fromkeys(r.org for r in result.results):
+        rows = [r for r in result.results if r.org == org]
+        lines.append(f"- **{org}**: {_totals(rows)}")
+    lines += ["", f"**Total**: {_totals(list(result.results))}."]
+    return lines
 
 
 def summary_lines(result: RunResult) -> list[str]:
