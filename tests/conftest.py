@@ -16,15 +16,17 @@ from github_emulator.openapi import OpenApiSpec
 from testkit import ActionRun, run_in_process, runner_env
 from testkit.apiclient import ApiClient
 
-AMBIENT_PREFIXES = ("INPUT_", "GITHUB_", "RUNNER_", "ACTIONS_")
-AMBIENT_NAMES = ("GH_TOKEN", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "NETRC")
+# The action reads only the environment it is handed (action.main(environ)); the CLI,
+# called in-process without one, reads the process's: its token, API root and CA bundle.
+AMBIENT_PREFIXES = ("GITHUB_",)
+AMBIENT_NAMES = ("GH_TOKEN", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 RunAction = Callable[..., ActionRun]
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No ambient INPUT_*/GITHUB_* from the machine running the tests leaks into a test."""
+    """No ambient token, API root or CA bundle of the machine reaches an in-process CLI."""
     for name in list(os.environ):
         if name.startswith(AMBIENT_PREFIXES) or name in AMBIENT_NAMES:
             monkeypatch.delenv(name)

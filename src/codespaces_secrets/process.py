@@ -17,6 +17,15 @@ Only processes that exist for one run use this (``entrypoint.py``, ``python -m
 codespaces_secrets``, the ``codespaces-org-secret`` script, and the test kit's launcher,
 through ``run_tuned``); code that calls ``action.main`` or ``cli.main`` in its own process
 keeps its collector as it was.
+
+The start-up policy, the one rule for imports inside functions (``tests/test_house.py``
+holds it): every module imports what it needs at its top, except in three places.
+- Here: the adapter is imported after the tuning.
+- ``core``: the front door imports the HTTP transport (requests, urllib3) and ``apply``
+  (nacl, through ``crypto``) when a validated run first needs them, so a run that fails
+  validation never loads them (about 60 ms of a run's start).
+- ``cli``: its ``action`` command imports the local runner, which no other command needs.
+Everything else a run loads is small, and loaded at the top, where it can be seen.
 """
 
 from __future__ import annotations
