@@ -23,7 +23,7 @@ holds it): every module imports what it needs at its top, except in three places
 - Here: the adapter is imported after the tuning.
 - ``core``: the front door imports the HTTP transport (requests, urllib3) and ``apply``
   (nacl, through ``crypto``) when a validated run first needs them, so a run that fails
-  validation never loads them (about 60 ms of a run's start).
+  validation never loads them.
 - ``cli``: its ``action`` command imports the local runner, which no other command needs.
 Everything else a run loads is small, and loaded at the top, where it can be seen.
 """
