@@ -174,25 +174,28 @@ def store_plan(org: str, writes: int) -> StorePlan:
 
 
 @pytest.mark.parametrize(
-    ("tokens", "writes", "limit", "slowest", "fails"),
+    ("tokens", "writes", "width", "limit", "total", "fails"),
     [
-        ([0], [20], 60, 0.0, False),  # a burst of 20 goes back to back
-        ([0], [100], 60, 80.0, True),  # then one a second: 80 s > 60 s
-        ([0, 1], [60, 60], 60, 40.0, False),  # two tokens side by side: the slowest counts
-        ([0, 0], [60, 60], 60, 100.0, True),  # one token for both orgs: they add up
+        ([0], [20], 8, 60, 0.0, False),  # a burst of 20 goes back to back
+        ([0], [100], 8, 60, 80.0, True),  # then one a second: 80 s > 60 s
+        ([0, 1], [60, 60], 8, 60, 40.0, False),  # two tokens side by side: the slowest counts
+        ([0, 0], [60, 60], 8, 60, 100.0, True),  # one token for both orgs: they add up
+        ([0, 1], [60, 60], 1, 60, 80.0, True),  # max-parallel 1: one token after the other
+        ([0, 1, 2], [60, 60, 60], 2, 90, 80.0, False),  # two lanes: the third waits for one
     ],
 )
-def test_the_estimate_is_the_slowest_token(
-    tokens: list[int], writes: list[int], limit: float, slowest: float, fails: bool
+def test_the_estimate_is_the_slowest_lane(
+    tokens: list[int], writes: list[int], width: int, limit: float, total: float, fails: bool
 ) -> None:
     plans = [
         OrgPlan(f"org{n}", token, (store_plan(f"org{n}", count),))
         for n, (token, count) in enumerate(zip(tokens, writes, strict=True))
     ]
-    timing = check_write_time(plans, limit)
-    assert timing.slowest == slowest
+    timing = check_write_time(plans, limit, width)
+    assert timing.needed == total
     assert (timing.error is not None) == fails
-    assert len(timing.lines) == len(set(tokens))
+    distinct = len(set(tokens))
+    assert len(timing.lines) == distinct + (distinct > 1)  # a line per token, then the run's
 
 
 # -- apply: order, the limit's room, surprises --------------------------------------------------

@@ -1,5 +1,11 @@
 """`make bench`, second part: the scale curve, on a simulated clock with GitHub's limits on.
 
+Then "one job, many tokens": 50 orgs with a token each, in one job, once one token after
+the other (max-parallel: 1) and once side by side (the default, 8 at a time). On the
+simulated clock (``LaneTime``: each lane's pacing waits move only its own clock) with 100
+secrets per org, and over real sockets on the real clock with the emulator answering
+every request after a fixed 50 ms, with 5 secrets per org. Wall time of each, and the ratio.
+
 The real action runs in-process (testkit's `run_in_process`) against a fresh emulator for
 1, 10 and 50 organizations x 20 secrets, once with one token for every org and once with
 a token per org (the `tokens` input). Action and emulator share one `FakeTime` clock: the
@@ -30,7 +36,7 @@ from pathlib import Path
 from codespaces_secrets.inputs import DEFAULT_RUN_MINUTES
 from codespaces_secrets.retry import minimum_write_time
 from github_emulator import Emulator
-from testkit import ROOT, ActionRun, FakeTime, run_in_process, runner_env
+from testkit import ROOT, ActionRun, FakeTime, LaneTime, run_in_process, runner_env
 
 ORG_COUNTS = (1, 10, 50)
 SECRETS_PER_ORG = 20
@@ -81,11 +87,13 @@ def prepare(emu: Emulator, orgs: list[str], per_org_tokens: bool) -> dict[str, s
 
 
 def run_action(
-    workdir: Path, emu: Emulator, fake: FakeTime, inputs: Mapping[str, str]
+    workdir: Path, emu: Emulator, fake: FakeTime | LaneTime | None, inputs: Mapping[str, str]
 ) -> ActionRun:
-    """The action in-process on the simulated clock, with runner-style files."""
+    """The action in-process (on a simulated clock if given), with runner-style files."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = runner_env(workdir, {**inputs, "api-url": emu.url}, {})
+    if fake is None:
+        return run_in_process(env)
     return run_in_process(env, clock=fake.clock)
 
 
@@ -203,6 +211,85 @@ def table(points: list[Point]) -> str:
     return "\n".join(lines)
 
 
+ONE_JOB_ORGS = 50
+LATENCY = 0.05  # seconds the emulator waits before each answer, over real sockets
+
+
+@dataclass(frozen=True)
+class OneJob:
+    """One job of many tokens, serial and side by side."""
+
+    clock: str  # "simulated" or "real, 50 ms per request"
+    orgs: int
+    secrets_per_org: int
+    writes: int
+    serial_seconds: float
+    parallel_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        """How many times faster side by side is."""
+        return self.serial_seconds / self.parallel_seconds if self.parallel_seconds else 0.0
+
+
+def one_job_run(workdir: Path, secrets: int, width: int, *, simulated: bool) -> float:
+    """Seconds one job of ``ONE_JOB_ORGS`` tokens takes at ``width`` tokens at a time."""
+    orgs = org_names(ONE_JOB_ORGS)
+    values = {f"JOB_{n:03d}": f"value {n} for one job" for n in range(secrets)}
+    with Emulator(seed=False) as emu:
+        inputs = {
+            **prepare(emu, orgs, per_org_tokens=True),
+            "org": ", ".join(orgs),
+            "secrets": json.dumps(values),
+            "max-parallel": str(width),
+            "run-time-limit": str(LONG_RUN_MINUTES),
+        }
+        if not simulated:
+            emu.latency = LATENCY
+        lanes = LaneTime() if simulated else None
+        started = time.perf_counter()
+        run = run_action(workdir, emu, lanes, inputs)
+        seconds = lanes.elapsed if lanes is not None else time.perf_counter() - started
+        if run.exit_code != 0:
+            raise RuntimeError(f"one job, width {width}: the action failed:\n{run.log[-3000:]}")
+        wrong = wrong_values(emu, orgs, values)
+        if wrong:
+            raise RuntimeError(f"one job, width {width}: wrong or missing values: {wrong[:5]}")
+    return round(seconds, 3)
+
+
+def one_job(tmp: Path) -> list[OneJob]:
+    """The same job serially and side by side, on both clocks."""
+    rows = []
+    for label, secrets, simulated in (
+        ("simulated", 100, True),
+        (f"real, {LATENCY * 1000:.0f} ms a request", 5, False),
+    ):
+        serial = one_job_run(tmp / f"{label}-1", secrets, 1, simulated=simulated)
+        side = one_job_run(tmp / f"{label}-8", secrets, 8, simulated=simulated)
+        rows.append(OneJob(label, ONE_JOB_ORGS, secrets, ONE_JOB_ORGS * secrets, serial, side))
+    return rows
+
+
+def seconds(value: float) -> str:
+    """A duration, to the hundredth below a minute."""
+    return duration(value) if value >= 60 else f"{value:.2f} s"
+
+
+def one_job_table(rows: list[OneJob]) -> str:
+    """The one-job rows as plain text."""
+    lines = [
+        "clock                   orgs  secrets/org  writes  serial (max-parallel 1)  "
+        "side by side (8)  ratio"
+    ]
+    lines += [
+        f"{r.clock:<22}  {r.orgs:>4}  {r.secrets_per_org:>11}  {r.writes:>6}  "
+        f"{seconds(r.serial_seconds):>23}  {seconds(r.parallel_seconds):>16}  {r.ratio:>4.1f}x"
+        for r in rows
+    ]
+    return "\n".join(lines)
+
+
 def main() -> int:
     """Measure every point, print the table and the notes, write the JSON."""
     points: list[Point] = []
@@ -215,6 +302,11 @@ def main() -> int:
                 except RuntimeError as exc:
                     print(f"scale: {exc}", file=sys.stderr)
                     return 1
+        try:
+            jobs = one_job(Path(tmp) / "one-job")
+        except RuntimeError as exc:
+            print(f"scale: {exc}", file=sys.stderr)
+            return 1
     print(
         f"Scale curve: the action on a simulated clock, emulator limits on "
         f"(80 writes a minute, 500 an hour per token), {SECRETS_PER_ORG} secrets per org"
@@ -227,11 +319,14 @@ def main() -> int:
                 f"{point.run_time_limit_minutes}. With the default ({DEFAULT_RUN_MINUTES} min) "
                 f"the action refuses before writing:\n  {short(point.default_limit_verdict)}"
             )
+    print(f"\nOne job, {ONE_JOB_ORGS} orgs with a token each: serial vs side by side")
+    print(one_job_table(jobs))
     JSON_OUT.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "secrets_per_org": SECRETS_PER_ORG,
         "limits": {"writes_per_minute": 80, "writes_per_hour": 500},
         "points": [asdict(p) for p in points],
+        "one_job": [asdict(r) | {"ratio": round(r.ratio, 2)} for r in jobs],
     }
     JSON_OUT.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     print(f"\nEvery figure: {JSON_OUT.relative_to(ROOT)}")

@@ -169,7 +169,7 @@ class _Run:
         stop = ""
         if any(plan.wrong_repositories for plan in ordered):
             stop = NOT_ATTEMPTED
-        timing = check_write_time(ordered, self.job.run_time_limit)
+        timing = check_write_time(ordered, self.job.run_time_limit, self.job.max_parallel)
         for line in timing.lines:
             self.events.info(line)
         if timing.error is not None:
@@ -181,7 +181,7 @@ class _Run:
             self.plans.clear()  # nothing to apply
             return
         total = sum(store.changes for plan in ordered for store in plan.stores)
-        self.progress = Progress(total, timing.slowest, clock, self.events)
+        self.progress = Progress(total, timing.needed, clock, self.events)
 
     def _reserve(self, plan: OrgPlan, stop: str) -> None:
         """Record what failed in planning; reserve a slot for every change to make."""

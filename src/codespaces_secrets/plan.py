@@ -12,6 +12,7 @@ write limits. Everything but ``fetch`` and ``resolve_repositories`` is pure.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from typing import NamedTuple
@@ -193,50 +194,69 @@ def _check_limit(
 
 
 class WriteTime(NamedTuple):
-    """The plan's time estimate: a line per token, the slowest token's time, the error."""
+    """The plan's time estimate: a line per token, the time the lanes need, the error."""
 
     lines: list[str]
-    slowest: float  # seconds: tokens work at the same time, so the run takes this long
+    needed: float  # seconds the lanes take, tokens side by side (max-parallel at a time)
     error: ScaleError | None
 
 
-def check_write_time(plans: Sequence[OrgPlan], limit: float) -> WriteTime:
-    """How long each token's writes need under GitHub's limits; too long is an error.
+def check_write_time(plans: Sequence[OrgPlan], limit: float, width: int = 8) -> WriteTime:
+    """How long the writes need under GitHub's limits; longer than ``limit`` is an error.
 
-    Each token has its own limits (80 writes a minute, 500 an hour) and tokens work at
-    the same time, so the run needs as long as its slowest token: each token's writes
-    are counted and estimated on their own.
+    Each token has its own limits (80 writes a minute, 500 an hour), so each token's
+    writes are counted and estimated on their own; tokens work side by side, ``width``
+    at a time (``max-parallel``), so the run needs as long as its lanes take when each
+    next token goes to the first free lane, in input order (as ``lanes`` does): with
+    enough lanes, as long as the slowest token, never the sum.
     """
     shares: dict[int, tuple[list[str], int]] = {}
     for plan in plans:
         orgs, count = shares.get(plan.token, ([], 0))
         shares[plan.token] = ([*orgs, plan.org], count + sum(s.changes for s in plan.stores))
     lines: list[str] = []
-    over: list[str] = []
-    slowest = 0.0
+    needs: list[float] = []
     for orgs, writes in shares.values():
-        needed = minimum_write_time(writes)
-        slowest = max(slowest, needed)
-        whose = f"the token of {', '.join(orgs)}"
+        needs.append(minimum_write_time(writes))
         if writes:
             lines.append(
-                f"Plan: {writes} write(s) with {whose}; at least {duration(needed)} under "
-                "GitHub's limits of 80 writes a minute and 500 an hour per token."
+                f"Plan: {writes} write(s) with the token of {', '.join(orgs)}; at least "
+                f"{duration(needs[-1])} under GitHub's limits of 80 writes a minute and 500 "
+                "an hour per token."
             )
-        if needed > limit:
-            over.append(f"{whose} has {writes} writes, which need at least {duration(needed)}")
-    if not over:
-        return WriteTime(lines, slowest, None)
+    lanes = [0.0] * max(1, min(width, len(needs)))
+    for need in needs:
+        heapq.heapreplace(lanes, lanes[0] + need)
+    total = max(lanes)
+    if len(needs) > 1 and any(lanes):
+        lines.append(
+            f"Plan: {len(needs)} tokens, {min(width, len(needs))} at a time (max-parallel): "
+            f"at least {duration(total)} in all."
+        )
+    if total <= limit:
+        return WriteTime(lines, total, None)
+    slowest = max(shares.values(), key=lambda share: minimum_write_time(share[1]))
+    alone = minimum_write_time(slowest[1])
+    if alone > limit:
+        why = (
+            f"the token of {', '.join(slowest[0])} has {slowest[1]} writes, which need at "
+            f"least {duration(alone)}"
+        )
+    else:
+        why = (
+            f"{len(needs)} tokens, {len(lanes)} at a time (max-parallel), need at least "
+            f"{duration(total)}"
+        )
     return WriteTime(
         lines,
-        slowest,
+        total,
         ScaleError(
-            f"The writes cannot finish within run-time-limit ({duration(limit)}): "
-            f"{'; '.join(over)}, under GitHub's limits of 80 writes a minute and 500 an hour "
-            "per token. Nothing was written.",
+            f"The writes cannot finish within run-time-limit ({duration(limit)}): {why}, "
+            "under GitHub's limits of 80 writes a minute and 500 an hour per token. Nothing "
+            "was written.",
             remedy="Give each org its own token (the tokens input: one fine-grained token per "
-            "org), or split the orgs across jobs (README: At enterprise scale). Or raise "
-            "run-time-limit (at most 360 minutes).",
+            "org) and raise max-parallel, or split the orgs across jobs (README: At "
+            "enterprise scale). Or raise run-time-limit (at most 360 minutes).",
         ),
     )
 

@@ -5,7 +5,7 @@
 misbehaving servers at the socket level; ``launch``: the entrypoint with shorter limits.
 """
 
-from .fakes import FakeTime, Recorder, connect_with
+from .fakes import FakeTime, LaneTime, Recorder, connect_with
 from .leaks import escaped, find_leaks, mask_pieces, shown_text
 from .runner import (
     ROOT,
@@ -24,6 +24,7 @@ __all__ = [
     "ROOT",
     "ActionRun",
     "FakeTime",
+    "LaneTime",
     "Measured",
     "Recorder",
     "connect_with",

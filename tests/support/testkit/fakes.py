@@ -3,6 +3,7 @@ and transport factories with other timeouts or pacing."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +55,58 @@ class FakeTime:
     def waited(self) -> float:
         """Seconds waited in all."""
         return sum(self.sleeps)
+
+
+class LaneTime:
+    """Simulated time for tokens side by side: a lane's waits move only its own clock.
+
+    ``FakeTime`` is one clock: two lanes waiting 60 s each would move it 120 s. Here each
+    thread other than the main one keeps its own time, starting from the main thread's;
+    the main thread, when it next looks, is as late as the latest lane. So a run's
+    simulated duration is what lanes working at the same time would take.
+    """
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.start = start
+        self._main = [start]
+        self._lanes: list[list[float]] = []
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    def _box(self) -> list[float]:
+        with self._lock:
+            if threading.current_thread() is threading.main_thread():
+                self._main[0] = max([self._main[0], *(box[0] for box in self._lanes)])
+                return self._main
+            box: list[float] | None = getattr(self._local, "box", None)
+            if box is None:
+                box = [self._main[0]]
+                self._local.box = box
+                self._lanes.append(box)
+            return box
+
+    def sleep(self, seconds: float) -> None:
+        """Move the calling lane's clock on (never really waits)."""
+        box = self._box()
+        box[0] += seconds
+
+    def monotonic(self) -> float:
+        """The calling lane's time."""
+        return self._box()[0]
+
+    def wall(self) -> float:
+        """Real epoch seconds plus the calling lane's simulated waits."""
+        return time.time() + self.monotonic() - self.start
+
+    @property
+    def clock(self) -> Clock:
+        """This fake as the core's ``Clock`` seam."""
+        return Clock(monotonic=self.monotonic, wall=self.wall, sleep=self.sleep)
+
+    @property
+    def elapsed(self) -> float:
+        """Simulated seconds since the start, as the main thread sees them."""
+        return self.monotonic() - self.start
 
 
 @dataclass
