@@ -47,7 +47,7 @@ typecheck: $(STAMP) ## mypy --strict
 unit: $(STAMP) ## pytest: every test
 	$(BIN)/pytest
 
-test: lint typecheck unit ## lint, type-check, validate metadata and run every test
+test: lint typecheck unit ## lint, type-check, validate metadata and run every test (installs gh and node with apt when missing)
 
 demo: $(STAMP) ## the action end to end against the bundled GitHub API emulator
 	$(PY) scripts/demo.py

@@ -23,15 +23,9 @@ BENCH_JS := scripts/bench/js
 # npm ci writes this copy of the lockfile last: newer than the lockfile = installed.
 BENCH_JS_STAMP := $(BENCH_JS)/node_modules/.package-lock.json
 
-define apt_install
-sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-echo "Installing $(1) (Debian packages)"; \
-DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $(1) >/dev/null 2>&1 \
-|| { $$sudo apt-get update -q >/dev/null && \
-     DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $(1) >/dev/null; }
-endef
+# apt_install: mk/needs.mk.
 
-bench-setup: $(BENCH_JS_STAMP) $(BENCH_RUNTIME_STAMP) ## install the GitHub CLI, Node, the JavaScript contender and the runtime-only Python
+bench-setup: $(BENCH_JS_STAMP) $(BENCH_RUNTIME_STAMP) ## install gh, Node (needs: apt, root or sudo, when missing), the JS contender, a runtime-only Python
 	@command -v gh >/dev/null 2>&1 || { $(call apt_install,gh); }
 	@gh --version | head -n 1
 	@echo "node $$(node --version)"

@@ -65,3 +65,36 @@ def test_help_lists_every_target() -> None:
     listed = set(re.findall(r"^make (\S+)", shown, flags=re.MULTILINE))
     assert declared <= listed, declared - listed
     assert "clean" in listed
+
+
+def test_a_target_that_needs_apt_refuses_clearly_where_there_is_none(tmp_path: Path) -> None:
+    """Without apt-get (not Debian), installing is refused with one line naming what to do."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "id"):
+        (bin_dir / tool).symlink_to(shutil.which(tool) or f"/bin/{tool}")
+    makefile = tmp_path / "Makefile"
+    makefile.write_text(
+        f"SHELL := /bin/bash\ninclude {ROOT / 'mk' / 'needs.mk'}\n"
+        "tool-setup:\n\t@$(call apt_install,some-package)\n"
+    )
+    make = shutil.which("make") or "make"
+    done = subprocess.run(
+        [make, "-f", str(makefile), "tool-setup"],
+        env={"PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "tool-setup needs the Debian packages 'some-package'" in done.stderr
+    assert "Install them yourself, then re-run." in done.stderr
+
+
+def test_help_says_which_targets_install_debian_packages() -> None:
+    done = subprocess.run(
+        ["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True
+    )
+    lines = {line.split()[1]: line for line in done.stdout.splitlines() if line.strip()}
+    for target in ("contract-setup", "bench-setup", "test"):
+        assert "apt" in lines[target], lines[target]
