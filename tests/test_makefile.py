@@ -93,7 +93,11 @@ def test_a_target_that_needs_apt_refuses_clearly_where_there_is_none(tmp_path: P
 
 def test_help_says_which_targets_install_debian_packages() -> None:
     done = subprocess.run(
-        ["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True
+        ["make", "--no-print-directory", "help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     lines = {line.split()[1]: line for line in done.stdout.splitlines() if line.strip()}
     for target in ("contract-setup", "bench-setup", "test"):
