@@ -46,18 +46,12 @@ def spec() -> OpenApiSpec:
 
 
 @pytest.fixture
-def emu(emulator: Emulator) -> Emulator:
-    """The emulator, under the short name the emulator's own tests use."""
-    return emulator
-
-
-@pytest.fixture
-def client(emu: Emulator, spec: OpenApiSpec) -> Iterator[ApiClient]:
+def client(emulator: Emulator, spec: OpenApiSpec) -> Iterator[ApiClient]:
     """A client that checks every request and answer against the OpenAPI description.
 
-    It talks to ``emu``, so a test module that overrides ``emu`` gets its client too.
+    It talks to ``emulator``, so a test module that overrides ``emulator`` gets its client too.
     """
-    checked = ApiClient(emu, spec)
+    checked = ApiClient(emulator, spec)
     with checked.session:
         yield checked
 

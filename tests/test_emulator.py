@@ -40,19 +40,19 @@ SECRETS = "/orgs/octo-org/codespaces/secrets"
 
 
 def test_put_creates_then_updates_with_the_decrypted_value(
-    emu: Emulator, client: ApiClient
+    emulator: Emulator, client: ApiClient
 ) -> None:
     created = client.put_secret("my_token", "s3cret\nline two ")
     assert (created.status_code, created.json()) == (201, {})
     updated = client.put_secret("MY_TOKEN", "new value")
     assert (updated.status_code, updated.content) == (204, b"")
 
-    stored = emu.secret("octo-org", "my_token")
+    stored = emulator.secret("octo-org", "my_token")
     assert stored is not None
     assert (stored.name, stored.value, stored.visibility) == ("MY_TOKEN", "new value", "private")
     assert stored.key_id == client.public_key()["key_id"]
     assert "new value" not in repr(stored)
-    puts = [r for r in emu.requests if r.method == "PUT"]
+    puts = [r for r in emulator.requests if r.method == "PUT"]
     assert [(r.path, r.status, r.decrypted_value) for r in puts] == [
         (f"{SECRETS}/my_token", 201, "s3cret\nline two "),
         (f"{SECRETS}/MY_TOKEN", 204, "new value"),
@@ -67,18 +67,18 @@ def test_value_of_exactly_48_kb_is_accepted_and_one_byte_more_refused(client: Ap
     assert too_big.status_code == 422
 
 
-def test_an_org_holds_at_most_100_secrets(emu: Emulator, client: ApiClient) -> None:
+def test_an_org_holds_at_most_100_secrets(emulator: Emulator, client: ApiClient) -> None:
     for n in range(100):
-        emu.set_secret("octo-org", f"S{n}", "v")
+        emulator.set_secret("octo-org", f"S{n}", "v")
     refused = client.put_secret("ONE_MORE", "v")
     assert refused.status_code == 422
     assert "100" in refused.json()["message"]
     assert client.put_secret("S0", "updates still work").status_code == 204
 
 
-def test_stale_key_id_after_rotation_is_refused(emu: Emulator, client: ApiClient) -> None:
+def test_stale_key_id_after_rotation_is_refused(emulator: Emulator, client: ApiClient) -> None:
     old = client.public_key()
-    new_id = emu.rotate_key("octo-org")
+    new_id = emulator.rotate_key("octo-org")
     assert new_id != old["key_id"]
     body = {
         "encrypted_value": seal(old["key"], "v"),
@@ -138,31 +138,33 @@ def test_invalid_secret_names_get_422(client: ApiClient, name: str) -> None:
 
 
 def test_create_needs_a_value_but_an_update_may_change_visibility_only(
-    emu: Emulator, client: ApiClient
+    emulator: Emulator, client: ApiClient
 ) -> None:
     assert client.put(f"{SECRETS}/NEW", json={"visibility": "all"}).status_code == 422
-    emu.set_secret("octo-org", "KEPT", "old value")
+    emulator.set_secret("octo-org", "KEPT", "old value")
     assert client.put(f"{SECRETS}/KEPT", json={"visibility": "all"}).status_code == 204
-    stored = emu.secret("octo-org", "KEPT")
+    stored = emulator.secret("octo-org", "KEPT")
     assert stored is not None
     assert (stored.value, stored.visibility) == ("old value", "all")
 
 
-def test_selected_repository_ids_need_visibility_selected(client: ApiClient, emu: Emulator) -> None:
-    web = emu.repo_id("octo-org", "web")
+def test_selected_repository_ids_need_visibility_selected(
+    client: ApiClient, emulator: Emulator
+) -> None:
+    web = emulator.repo_id("octo-org", "web")
     response = client.put_secret("X", "v", visibility="all", selected_repository_ids=[web])
     assert response.status_code == 422
 
 
 def test_repository_ids_outside_the_org_are_dropped_silently(
-    emu: Emulator, client: ApiClient
+    emulator: Emulator, client: ApiClient
 ) -> None:
-    web, api = emu.repo_id("octo-org", "web"), emu.repo_id("octo-org", "api")
-    foreign = emu.repo_id("octo-labs", "ml")
+    web, api = emulator.repo_id("octo-org", "web"), emulator.repo_id("octo-org", "api")
+    foreign = emulator.repo_id("octo-labs", "ml")
     ids = [web, 999_999, foreign, api, web]
     response = client.put_secret("SEL", "v", visibility="selected", selected_repository_ids=ids)
     assert response.status_code == 201
-    stored = emu.secret("octo-org", "SEL")
+    stored = emulator.secret("octo-org", "SEL")
     assert stored is not None
     assert stored.selected_repository_ids == (web, api)
     listed = client.get(f"{SECRETS}/SEL/repositories").json()
@@ -170,11 +172,11 @@ def test_repository_ids_outside_the_org_are_dropped_silently(
     assert [r["full_name"] for r in listed["repositories"]] == ["octo-org/web", "octo-org/api"]
 
 
-def test_selected_without_ids_clears_the_list(emu: Emulator, client: ApiClient) -> None:
-    web = emu.repo_id("octo-org", "web")
-    emu.set_secret("octo-org", "SEL", "v", visibility="selected", repository_ids=[web])
+def test_selected_without_ids_clears_the_list(emulator: Emulator, client: ApiClient) -> None:
+    web = emulator.repo_id("octo-org", "web")
+    emulator.set_secret("octo-org", "SEL", "v", visibility="selected", repository_ids=[web])
     assert client.put_secret("SEL", "v2", visibility="selected").status_code == 204
-    stored = emu.secret("octo-org", "SEL")
+    stored = emulator.secret("octo-org", "SEL")
     assert stored is not None
     assert (stored.value, stored.selected_repository_ids) == ("v2", ())
 
@@ -182,21 +184,21 @@ def test_selected_without_ids_clears_the_list(emu: Emulator, client: ApiClient) 
 # -- the other secret operations --------------------------------------------------------------
 
 
-def test_selected_repository_operations(emu: Emulator, client: ApiClient) -> None:
-    web, api, docs = (emu.repo_id("octo-org", n) for n in ("web", "api", "docs"))
-    emu.set_secret("octo-org", "SEL", "v", visibility="selected", repository_ids=[web])
-    emu.set_secret("octo-org", "PRIV", "v")
+def test_selected_repository_operations(emulator: Emulator, client: ApiClient) -> None:
+    web, api, docs = (emulator.repo_id("octo-org", n) for n in ("web", "api", "docs"))
+    emulator.set_secret("octo-org", "SEL", "v", visibility="selected", repository_ids=[web])
+    emulator.set_secret("octo-org", "PRIV", "v")
     base = f"{SECRETS}/SEL/repositories"
 
     assert client.put(base, json={"selected_repository_ids": [api, 424242]}).status_code == 204
     assert client.put(f"{base}/{docs}").status_code == 204
     assert client.put(f"{base}/{docs}").status_code == 204  # idempotent
     assert client.delete(f"{base}/{api}").status_code == 204
-    stored = emu.secret("octo-org", "SEL")
+    stored = emulator.secret("octo-org", "SEL")
     assert stored is not None
     assert stored.selected_repository_ids == (docs,)
 
-    assert client.put(f"{base}/{emu.repo_id('octo-labs', 'ml')}").status_code == 422
+    assert client.put(f"{base}/{emulator.repo_id('octo-labs', 'ml')}").status_code == 422
     assert client.delete(f"{base}/424242").status_code == 422
     assert client.put(f"{base}/not-a-number").status_code == 404
     assert client.put(base, json={}).status_code == 422
@@ -208,28 +210,28 @@ def test_selected_repository_operations(emu: Emulator, client: ApiClient) -> Non
     assert client.put(f"{SECRETS}/MISSING/repositories/{web}").status_code == 404
 
 
-def test_get_and_delete(emu: Emulator, client: ApiClient) -> None:
-    web = emu.repo_id("octo-org", "web")
-    emu.set_secret("octo-org", "SEL", "v", visibility="selected", repository_ids=[web])
+def test_get_and_delete(emulator: Emulator, client: ApiClient) -> None:
+    web = emulator.repo_id("octo-org", "web")
+    emulator.set_secret("octo-org", "SEL", "v", visibility="selected", repository_ids=[web])
     got = client.get(f"{SECRETS}/sel").json()
-    assert got["selected_repositories_url"] == f"{emu.url}{SECRETS}/SEL/repositories"
+    assert got["selected_repositories_url"] == f"{emulator.url}{SECRETS}/SEL/repositories"
     assert "value" not in got
     assert client.delete(f"{SECRETS}/sel").status_code == 204
     assert client.delete(f"{SECRETS}/SEL").status_code == 404
     assert client.get(f"{SECRETS}/SEL").status_code == 404
-    assert emu.secrets("octo-org") == []
+    assert emulator.secrets("octo-org") == []
 
 
-def test_secret_list_paginates_with_a_link_header(emu: Emulator, client: ApiClient) -> None:
+def test_secret_list_paginates_with_a_link_header(emulator: Emulator, client: ApiClient) -> None:
     for name in ("E", "B", "D", "A", "C"):
-        emu.set_secret("octo-org", name, "v")
+        emulator.set_secret("octo-org", name, "v")
     first = client.get(SECRETS, params={"per_page": 2})
     assert first.json()["total_count"] == 5
     assert [s["name"] for s in first.json()["secrets"]] == ["A", "B"]
     links = requests.utils.parse_header_links(first.headers["link"])
     assert {link["rel"]: link["url"] for link in links} == {
-        "next": f"{emu.url}{SECRETS}?per_page=2&page=2",
-        "last": f"{emu.url}{SECRETS}?per_page=2&page=3",
+        "next": f"{emulator.url}{SECRETS}?per_page=2&page=2",
+        "last": f"{emulator.url}{SECRETS}?per_page=2&page=3",
     }
     last = client.get(SECRETS, params={"per_page": 2, "page": 3})
     assert [s["name"] for s in last.json()["secrets"]] == ["E"]
@@ -245,9 +247,9 @@ def test_secret_list_paginates_with_a_link_header(emu: Emulator, client: ApiClie
 
 @pytest.mark.parametrize("header", [None, "Bearer nope", "token nope", "Basic Zm9vOmJhcg=="])
 def test_missing_or_unknown_token_gets_401(
-    emu: Emulator, spec: OpenApiSpec, header: str | None
+    emulator: Emulator, spec: OpenApiSpec, header: str | None
 ) -> None:
-    client = ApiClient(emu, spec, token=None)
+    client = ApiClient(emulator, spec, token=None)
     headers = {"Authorization": header} if header else {}
     response = client.get(f"{SECRETS}/public-key", headers=headers)
     assert response.status_code == 401
@@ -258,16 +260,16 @@ def test_missing_or_unknown_token_gets_401(
     }
 
 
-def test_token_scheme_is_accepted_too(emu: Emulator, spec: OpenApiSpec) -> None:
-    client = ApiClient(emu, spec, token=None)
+def test_token_scheme_is_accepted_too(emulator: Emulator, spec: OpenApiSpec) -> None:
+    client = ApiClient(emulator, spec, token=None)
     auth = {"Authorization": f"token {ADMIN_TOKEN}"}
     assert client.get(f"{SECRETS}/public-key", headers=auth).status_code == 200
 
 
 def test_classic_token_without_admin_org_gets_403_with_scope_headers(
-    emu: Emulator, spec: OpenApiSpec
+    emulator: Emulator, spec: OpenApiSpec
 ) -> None:
-    response = ApiClient(emu, spec, NOSCOPE_TOKEN).get(f"{SECRETS}/public-key")
+    response = ApiClient(emulator, spec, NOSCOPE_TOKEN).get(f"{SECRETS}/public-key")
     assert response.status_code == 403
     assert response.json()["message"] == "Resource not accessible by personal access token"
     assert response.headers["x-oauth-scopes"] == "repo"
@@ -281,8 +283,10 @@ def test_classic_token_answers_carry_its_scopes(client: ApiClient) -> None:
     assert client.get("/repos/octo-org/web").headers["x-accepted-oauth-scopes"] == "repo"
 
 
-def test_fine_grained_token_works_without_scope_headers(emu: Emulator, spec: OpenApiSpec) -> None:
-    client = ApiClient(emu, spec, FINE_GRAINED_TOKEN)
+def test_fine_grained_token_works_without_scope_headers(
+    emulator: Emulator, spec: OpenApiSpec
+) -> None:
+    client = ApiClient(emulator, spec, FINE_GRAINED_TOKEN)
     response = client.get(f"{SECRETS}/public-key")
     assert response.status_code == 200
     assert "x-oauth-scopes" not in response.headers
@@ -301,8 +305,10 @@ def test_fine_grained_token_works_without_scope_headers(emu: Emulator, spec: Ope
         (ADMIN_TOKEN, "OCTO-ORG", 200),
     ],
 )
-def test_org_access(emu: Emulator, spec: OpenApiSpec, token: str, org: str, status: int) -> None:
-    client = ApiClient(emu, spec, token)
+def test_org_access(
+    emulator: Emulator, spec: OpenApiSpec, token: str, org: str, status: int
+) -> None:
+    client = ApiClient(emulator, spec, token)
     for path in ("/public-key", ""):
         response = client.get(f"/orgs/{org}/codespaces/secrets{path}")
         assert response.status_code == status
@@ -310,9 +316,9 @@ def test_org_access(emu: Emulator, spec: OpenApiSpec, token: str, org: str, stat
             assert response.json()["message"] == "Not Found"
 
 
-def test_saml_org_needs_an_sso_authorized_token(emu: Emulator, spec: OpenApiSpec) -> None:
+def test_saml_org_needs_an_sso_authorized_token(emulator: Emulator, spec: OpenApiSpec) -> None:
     path = "/orgs/sso-org/codespaces/secrets/public-key"
-    refused = ApiClient(emu, spec).get(path)
+    refused = ApiClient(emulator, spec).get(path)
     assert refused.status_code == 403
     assert refused.json()["message"].startswith(
         "Resource protected by organization SAML enforcement."
@@ -320,14 +326,14 @@ def test_saml_org_needs_an_sso_authorized_token(emu: Emulator, spec: OpenApiSpec
     assert refused.headers["x-github-sso"] == (
         "required; url=https://github.com/orgs/sso-org/sso?authorization_request=EXAMPLE"
     )
-    assert ApiClient(emu, spec).get("/repos/sso-org/app").status_code == 403
-    assert ApiClient(emu, spec, SSO_TOKEN).get(path).status_code == 200
+    assert ApiClient(emulator, spec).get("/repos/sso-org/app").status_code == 403
+    assert ApiClient(emulator, spec, SSO_TOKEN).get(path).status_code == 200
 
 
-def test_tokens_added_at_run_time(emu: Emulator, spec: OpenApiSpec) -> None:
-    emu.add_org("acme", repos=["one"])
-    emu.add_token("ghp_acme", owner_of=["ACME"])
-    client = ApiClient(emu, spec, "ghp_acme")
+def test_tokens_added_at_run_time(emulator: Emulator, spec: OpenApiSpec) -> None:
+    emulator.add_org("acme", repos=["one"])
+    emulator.add_token("ghp_acme", owner_of=["ACME"])
+    client = ApiClient(emulator, spec, "ghp_acme")
     assert client.put_secret("NEW", "v", org="acme").status_code == 201
     assert client.get(f"{SECRETS}/public-key").status_code == 404
 
@@ -335,33 +341,33 @@ def test_tokens_added_at_run_time(emu: Emulator, spec: OpenApiSpec) -> None:
 # -- repositories -----------------------------------------------------------------------------
 
 
-def test_get_repository(emu: Emulator, spec: OpenApiSpec, client: ApiClient) -> None:
+def test_get_repository(emulator: Emulator, spec: OpenApiSpec, client: ApiClient) -> None:
     repo = client.get("/repos/octo-org/WEB").json()
     assert (repo["id"], repo["full_name"], repo["private"]) == (
-        emu.repo_id("octo-org", "web"),
+        emulator.repo_id("octo-org", "web"),
         "octo-org/web",
         True,
     )
     assert repo["owner"]["login"] == "octo-org"
     assert client.get("/repos/octo-org/nope").status_code == 404
     assert client.get("/repos/nobody/web").status_code == 404
-    emu.add_repo("octo-org", "public-site", private=False)
-    stranger = ApiClient(emu, spec, NOT_OWNER_TOKEN)
+    emulator.add_repo("octo-org", "public-site", private=False)
+    stranger = ApiClient(emulator, spec, NOT_OWNER_TOKEN)
     assert stranger.get("/repos/octo-org/web").status_code == 404
     assert stranger.get("/repos/octo-org/public-site").status_code == 200
 
 
-def test_org_repositories_paginate(emu: Emulator, client: ApiClient) -> None:
-    emu.add_org("big-org")
-    ids = [emu.add_repo("big-org", f"repo-{n:02}", private=n % 2 == 0) for n in range(35)]
+def test_org_repositories_paginate(emulator: Emulator, client: ApiClient) -> None:
+    emulator.add_org("big-org")
+    ids = [emulator.add_repo("big-org", f"repo-{n:02}", private=n % 2 == 0) for n in range(35)]
     first = client.get("/orgs/big-org/repos")
     assert [r["id"] for r in first.json()] == sorted(ids, reverse=True)[:30]
     links = {x["rel"]: x["url"] for x in requests.utils.parse_header_links(first.headers["link"])}
     assert links == {
-        "next": f"{emu.url}/orgs/big-org/repos?page=2",
-        "last": f"{emu.url}/orgs/big-org/repos?page=2",
+        "next": f"{emulator.url}/orgs/big-org/repos?page=2",
+        "last": f"{emulator.url}/orgs/big-org/repos?page=2",
     }
-    assert len(client.get(links["next"].removeprefix(emu.url)).json()) == 5
+    assert len(client.get(links["next"].removeprefix(emulator.url)).json()) == 5
     everything = client.get("/orgs/big-org/repos", params={"per_page": 100, "sort": "full_name"})
     assert [r["name"] for r in everything.json()] == [f"repo-{n:02}" for n in range(35)]
     public = client.get("/orgs/big-org/repos", params={"type": "public", "per_page": 100})
@@ -373,47 +379,47 @@ def test_org_repositories_paginate(emu: Emulator, client: ApiClient) -> None:
 # -- faults, limits, latency ---------------------------------------------------------------------
 
 
-def test_injected_answers_come_out_in_order(emu: Emulator, client: ApiClient) -> None:
-    emu.inject("GET", "/orgs/*/codespaces/secrets/public-key", status=502)
-    emu.inject("*", "/orgs/octo-org/*", status=429, headers={"Retry-After": "1"}, times=2)
+def test_injected_answers_come_out_in_order(emulator: Emulator, client: ApiClient) -> None:
+    emulator.inject("GET", "/orgs/*/codespaces/secrets/public-key", status=502)
+    emulator.inject("*", "/orgs/octo-org/*", status=429, headers={"Retry-After": "1"}, times=2)
     statuses = [client.get(f"{SECRETS}/public-key") for _ in range(4)]
     assert [r.status_code for r in statuses] == [502, 429, 429, 200]
     assert statuses[0].json()["message"] == "Bad Gateway"
     assert statuses[1].headers["retry-after"] == "1"
-    assert [r.status for r in emu.requests] == [502, 429, 429, 200]
+    assert [r.status for r in emulator.requests] == [502, 429, 429, 200]
 
 
-def test_injected_text_body_and_custom_json(emu: Emulator, client: ApiClient) -> None:
-    emu.inject("GET", f"{SECRETS}/public-key", status=503, body="<html>down</html>")
-    emu.inject("PUT", f"{SECRETS}/*", status=500, body={"message": "Server Error"})
-    response = plain_session().get(f"{emu.url}{SECRETS}/public-key", timeout=5)
+def test_injected_text_body_and_custom_json(emulator: Emulator, client: ApiClient) -> None:
+    emulator.inject("GET", f"{SECRETS}/public-key", status=503, body="<html>down</html>")
+    emulator.inject("PUT", f"{SECRETS}/*", status=500, body={"message": "Server Error"})
+    response = plain_session().get(f"{emulator.url}{SECRETS}/public-key", timeout=5)
     assert (response.status_code, response.text) == (503, "<html>down</html>")
     assert response.headers["content-type"].startswith("text/html")
     assert client.put_secret("X", "v").json() == {"message": "Server Error"}
 
 
-def test_dropped_connection_and_delay(emu: Emulator, client: ApiClient) -> None:
-    emu.inject("GET", "*/public-key", drop=True)
+def test_dropped_connection_and_delay(emulator: Emulator, client: ApiClient) -> None:
+    emulator.inject("GET", "*/public-key", drop=True)
     with pytest.raises(requests.ConnectionError):
         client.get(f"{SECRETS}/public-key")
-    assert emu.requests[-1].status is None
+    assert emulator.requests[-1].status is None
 
-    emu.inject("GET", "*/public-key", status=200, body={"late": True}, delay=0.3)
+    emulator.inject("GET", "*/public-key", status=200, body={"late": True}, delay=0.3)
     with pytest.raises(requests.ReadTimeout):
         client.get(f"{SECRETS}/public-key", timeout=0.1)
     assert client.get(f"{SECRETS}/public-key").status_code == 200
 
 
-def test_latency_is_added_to_every_answer(emu: Emulator, client: ApiClient) -> None:
-    emu.latency = 0.15
+def test_latency_is_added_to_every_answer(emulator: Emulator, client: ApiClient) -> None:
+    emulator.latency = 0.15
     started = time.monotonic()
     assert client.get(f"{SECRETS}/public-key").status_code == 200
     assert time.monotonic() - started >= 0.15
 
 
-def test_primary_rate_limit_per_token_and_refill(emu: Emulator, spec: OpenApiSpec) -> None:
-    client = ApiClient(emu, spec)
-    emu.set_primary_limit(2, limit=10, reset_in=0.4)
+def test_primary_rate_limit_per_token_and_refill(emulator: Emulator, spec: OpenApiSpec) -> None:
+    client = ApiClient(emulator, spec)
+    emulator.set_primary_limit(2, limit=10, reset_in=0.4)
     first = client.get(f"{SECRETS}/public-key")
     assert (first.headers["x-ratelimit-remaining"], first.headers["x-ratelimit-used"]) == ("1", "9")
     assert first.headers["x-ratelimit-limit"] == "10"
@@ -423,16 +429,16 @@ def test_primary_rate_limit_per_token_and_refill(emu: Emulator, spec: OpenApiSpe
     assert refused.json()["message"] == "API rate limit exceeded for user ID 1."
     assert refused.headers["x-ratelimit-remaining"] == "0"
     assert time.time() <= int(refused.headers["x-ratelimit-reset"]) <= time.time() + 2
-    assert ApiClient(emu, spec, SSO_TOKEN).get(f"{SECRETS}/public-key").status_code == 200
+    assert ApiClient(emulator, spec, SSO_TOKEN).get(f"{SECRETS}/public-key").status_code == 200
     time.sleep(0.45)
     refilled = client.get(f"{SECRETS}/public-key")
     assert (refilled.status_code, refilled.headers["x-ratelimit-remaining"]) == (200, "9")
 
 
 def test_secondary_rate_limit_blocks_writes_for_retry_after(
-    emu: Emulator, client: ApiClient
+    emulator: Emulator, client: ApiClient
 ) -> None:
-    emu.set_secondary_limit(2, retry_after=1)
+    emulator.set_secondary_limit(2, retry_after=1)
     assert client.put_secret("A", "v").status_code == 201
     assert client.put_secret("A", "v").status_code == 204
     refused = client.put_secret("A", "v")
@@ -443,7 +449,7 @@ def test_secondary_rate_limit_blocks_writes_for_retry_after(
     assert client.get(f"{SECRETS}/A").status_code == 200  # reads are not limited
     time.sleep(1.05)
     assert client.put_secret("A", "v").status_code == 204
-    emu.set_secondary_limit(None)
+    emulator.set_secondary_limit(None)
     assert all(client.put_secret("A", "v").status_code == 204 for _ in range(3))
 
 
@@ -476,12 +482,12 @@ def test_tls_with_the_emulator_ca(spec: OpenApiSpec) -> None:
     assert emu.ca_file is None
 
 
-def test_recorded_request_fields(emu: Emulator, client: ApiClient) -> None:
-    emu.clear_requests()
+def test_recorded_request_fields(emulator: Emulator, client: ApiClient) -> None:
+    emulator.clear_requests()
     before = time.monotonic()
     client.get(SECRETS, params={"per_page": "5", "page": "1"})
     client.put(f"{SECRETS}/X", json={"visibility": "all"})
-    first, second = emu.requests
+    first, second = emulator.requests
     assert before <= first.time <= second.time <= time.monotonic()
     assert (first.method, first.path, first.query, first.body, first.status) == (
         "GET",
@@ -491,13 +497,13 @@ def test_recorded_request_fields(emu: Emulator, client: ApiClient) -> None:
         200,
     )
     assert (second.body, second.status, second.token) == ({"visibility": "all"}, 422, ADMIN_TOKEN)
-    emu.clear_requests()
-    assert emu.requests == []
+    emulator.clear_requests()
+    assert emulator.requests == []
 
 
-def test_admin_routes(emu: Emulator, client: ApiClient) -> None:
+def test_admin_routes(emulator: Emulator, client: ApiClient) -> None:
     admin = plain_session()
-    root = f"{emu.url}/_emulator"
+    root = f"{emulator.url}/_emulator"
     client.put_secret("VIA_API", "plain text")
     listed = admin.get(f"{root}/secrets/octo-org", timeout=5).json()
     assert [(s["name"], s["value"]) for s in listed] == [("VIA_API", "plain text")]
@@ -507,13 +513,13 @@ def test_admin_routes(emu: Emulator, client: ApiClient) -> None:
         "method", "path", "query", "body", "status", "decrypted_value", "time", "token"
     }  # fmt: skip
     assert admin.post(f"{root}/reset-requests", json={}, timeout=5).status_code == 204
-    assert emu.requests == []
+    assert emulator.requests == []
 
     fault = {"method": "GET", "path_glob": "*/public-key", "status": 500, "times": 2}
     assert admin.post(f"{root}/inject", json=fault, timeout=5).status_code == 204
     assert [client.get(f"{SECRETS}/public-key").status_code for _ in range(3)] == [500, 500, 200]
     assert admin.post(f"{root}/latency", json={"seconds": 0.01}, timeout=5).status_code == 204
-    assert emu.latency == 0.01
+    assert emulator.latency == 0.01
     new_key = admin.post(f"{root}/rotate-key/octo-org", json={}, timeout=5).json()["key_id"]
     assert client.public_key()["key_id"] == new_key
     limit = {"remaining": 0, "reset_in": 30}
@@ -530,11 +536,11 @@ def test_admin_routes(emu: Emulator, client: ApiClient) -> None:
     "host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example", "[::2]", "localhost.", ""]
 )
 def test_admin_routes_answer_only_requests_addressed_to_this_machine(
-    emu: Emulator, client: ApiClient, host: str
+    emulator: Emulator, client: ApiClient, host: str
 ) -> None:
     client.put_secret("HELD", "secret value")
     admin = plain_session()
-    root = f"{emu.url}/_emulator"
+    root = f"{emulator.url}/_emulator"
     named = {"Host": host}
     for answer in (
         admin.get(f"{root}/secrets/octo-org", headers=named, timeout=5),
@@ -544,8 +550,8 @@ def test_admin_routes_answer_only_requests_addressed_to_this_machine(
         assert answer.status_code == 421
         assert "secret value" not in answer.text
         assert answer.json()["message"].startswith("admin routes answer only requests addressed")
-    assert emu.latency == 0
-    port = emu.url.rsplit(":", 1)[1]
+    assert emulator.latency == 0
+    port = emulator.url.rsplit(":", 1)[1]
     for local in (f"localhost:{port}", "127.0.0.1", f"[::1]:{port}"):
         assert admin.get(f"{root}/requests", headers={"Host": local}, timeout=5).ok
 
@@ -553,20 +559,24 @@ def test_admin_routes_answer_only_requests_addressed_to_this_machine(
 @pytest.mark.parametrize(
     "content_type", [None, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
 )
-def test_admin_posts_must_be_json(emu: Emulator, content_type: str | None) -> None:
+def test_admin_posts_must_be_json(emulator: Emulator, content_type: str | None) -> None:
     admin = plain_session()
     headers = {} if content_type is None else {"Content-Type": content_type}
     data = '{"seconds": 3}'
     for route, args in (("latency", data), ("reset-requests", ""), ("rotate-key/octo-org", "")):
-        answer = admin.post(f"{emu.url}/_emulator/{route}", data=args, headers=headers, timeout=5)
+        answer = admin.post(
+            f"{emulator.url}/_emulator/{route}", data=args, headers=headers, timeout=5
+        )
         assert answer.status_code == 415, route
         assert answer.json()["message"] == (
             "admin POST routes take only Content-Type: application/json"
         )
-    assert emu.latency == 0
+    assert emulator.latency == 0
     json_type = {"Content-Type": "Application/JSON; charset=utf-8"}
-    assert admin.post(f"{emu.url}/_emulator/latency", data=data, headers=json_type, timeout=5).ok
-    assert emu.latency == 3
+    assert admin.post(
+        f"{emulator.url}/_emulator/latency", data=data, headers=json_type, timeout=5
+    ).ok
+    assert emulator.latency == 3
 
 
 def test_unseeded_emulator_starts_empty(spec: OpenApiSpec) -> None:
@@ -577,34 +587,34 @@ def test_unseeded_emulator_starts_empty(spec: OpenApiSpec) -> None:
         assert ApiClient(emu, spec).get(f"{SECRETS}/public-key").status_code == 200
 
 
-def test_python_api_validates_its_arguments(emu: Emulator) -> None:
+def test_python_api_validates_its_arguments(emulator: Emulator) -> None:
     with pytest.raises(ValueError, match="loopback"):
         Emulator(host="192.0.2.1")
     with pytest.raises(ValueError, match="plan"):
-        emu.add_org("x", plan="gold")
+        emulator.add_org("x", plan="gold")
     with pytest.raises(ValueError, match="already exists"):
-        emu.add_org("OCTO-ORG")
+        emulator.add_org("OCTO-ORG")
     with pytest.raises(KeyError):
-        emu.add_repo("nope", "r")
+        emulator.add_repo("nope", "r")
     with pytest.raises(KeyError):
-        emu.repo_id("octo-org", "nope")
+        emulator.repo_id("octo-org", "nope")
     with pytest.raises(ValueError, match="selected"):
-        emu.set_secret("octo-org", "X", "v", repository_ids=[1])
+        emulator.set_secret("octo-org", "X", "v", repository_ids=[1])
     with pytest.raises(ValueError, match="status"):
-        emu.inject("GET", "/x", status=42)
+        emulator.inject("GET", "/x", status=42)
     with pytest.raises(RuntimeError):
-        emu.start()
+        emulator.start()
 
 
 # -- concurrency, life cycle, properties -------------------------------------------------------
 
 
-def test_concurrent_writes_are_consistent(emu: Emulator, spec: OpenApiSpec) -> None:
+def test_concurrent_writes_are_consistent(emulator: Emulator, spec: OpenApiSpec) -> None:
     statuses: list[int] = []
     lock = threading.Lock()
 
     def writer(n: int) -> None:
-        client = ApiClient(emu, spec)
+        client = ApiClient(emulator, spec)
         for name in (f"OWN_{n}", "SHARED"):
             status = client.put_secret(name, f"value {n}").status_code
             with lock:
@@ -617,7 +627,7 @@ def test_concurrent_writes_are_consistent(emu: Emulator, spec: OpenApiSpec) -> N
         thread.join()
     assert sorted(statuses).count(201) == 13  # 12 own secrets + the first SHARED
     assert statuses.count(204) == 11
-    assert len(emu.secrets("octo-org")) == 13
+    assert len(emulator.secrets("octo-org")) == 13
 
 
 def test_stop_closes_keep_alive_connections(spec: OpenApiSpec) -> None:

@@ -69,10 +69,10 @@ def test_each_version_has_its_own_description() -> None:
 
 @pytest.mark.parametrize("asked", ["2021-01-01", "v3", "", "2026-03-10,2022-11-28"])
 def test_an_unsupported_version_is_refused_with_400_before_anything_else(
-    emu: Emulator, spec: OpenApiSpec, asked: str
+    emulator: Emulator, spec: OpenApiSpec, asked: str
 ) -> None:
-    anonymous = ApiClient(emu, spec, token=None)
-    for client in (anonymous, ApiClient(emu, spec)):
+    anonymous = ApiClient(emulator, spec, token=None)
+    for client in (anonymous, ApiClient(emulator, spec)):
         answer = client.get(secrets_path(), headers={"X-GitHub-Api-Version": asked})
         assert answer.status_code == 400
         message = answer.json()["message"]
@@ -92,7 +92,7 @@ def test_the_version_asked_for_is_the_one_answered(
 
 @pytest.mark.parametrize("headers", [{}, NEW])
 def test_an_actions_put_needs_the_value_and_integer_ids(
-    emu: Emulator, client: ApiClient, headers: dict[str, str]
+    emulator: Emulator, client: ApiClient, headers: dict[str, str]
 ) -> None:
     path = f"{secrets_path(store='actions')}/ONLY_VISIBILITY"
     refused = client.put(path, json={"visibility": "all"}, headers=headers)
@@ -103,19 +103,19 @@ def test_an_actions_put_needs_the_value_and_integer_ids(
     assert refused.json()["documentation_url"] == (
         "https://docs.github.com/rest/actions/secrets#create-or-update-an-organization-secret"
     )
-    emu.set_secret("octo-org", "EXISTING", "kept", store="actions")
+    emulator.set_secret("octo-org", "EXISTING", "kept", store="actions")
     # An update without a value is refused too: GitHub's description requires all three.
     existing = f"{secrets_path(store='actions')}/EXISTING"
     assert client.put(existing, json={"visibility": "private"}, headers=headers).status_code == 422
     key = client.public_key(store="actions")
-    web = str(emu.repo_id("octo-org", "web"))
+    web = str(emulator.repo_id("octo-org", "web"))
     body: dict[str, object] = {"encrypted_value": seal(key["key"], "v"), "key_id": key["key_id"]}
     body |= {"visibility": "selected", "selected_repository_ids": [web]}
     refused = client.put(path, json=body, headers=headers)
     assert refused.status_code == 422
     assert "is not an integer" in refused.json()["message"]
-    assert emu.secret("octo-org", "ONLY_VISIBILITY", "actions") is None
-    stored = emu.secret("octo-org", "EXISTING", "actions")
+    assert emulator.secret("octo-org", "ONLY_VISIBILITY", "actions") is None
+    stored = emulator.secret("octo-org", "EXISTING", "actions")
     assert stored is not None
     assert (stored.value, stored.visibility) == ("kept", "private")
 
@@ -134,11 +134,13 @@ def test_errors_link_githubs_documentation(client: ApiClient) -> None:
         assert answer.json()["documentation_url"] == url
 
 
-def test_absolute_urls_follow_the_host_the_client_used(emu: Emulator, client: ApiClient) -> None:
-    emu.add_org("many-org", repos=[f"r{i}" for i in range(3)])
-    web = emu.repo_id("octo-org", "web")
-    emu.set_secret("octo-org", "PICKED", "v", visibility="selected", repository_ids=[web])
-    port = emu.url.rsplit(":", 1)[1]
+def test_absolute_urls_follow_the_host_the_client_used(
+    emulator: Emulator, client: ApiClient
+) -> None:
+    emulator.add_org("many-org", repos=[f"r{i}" for i in range(3)])
+    web = emulator.repo_id("octo-org", "web")
+    emulator.set_secret("octo-org", "PICKED", "v", visibility="selected", repository_ids=[web])
+    port = emulator.url.rsplit(":", 1)[1]
     for host in (f"ghe.example.test:{port}", "host.docker.internal", f"[::1]:{port}"):
         origin = f"http://{host}"
         named = {"Host": host}
@@ -154,7 +156,7 @@ def test_absolute_urls_follow_the_host_the_client_used(emu: Emulator, client: Ap
         )
     # A Host header that is no host name never reaches an answer: the bound address stands in.
     odd = client.get(f"{secrets_path()}/PICKED", headers={"Host": "a>, <http://b"}).json()
-    assert odd["selected_repositories_url"].startswith(emu.url + "/orgs/")
+    assert odd["selected_repositories_url"].startswith(emulator.url + "/orgs/")
 
 
 def test_urls_under_an_enterprise_prefix_follow_the_host_too(spec: OpenApiSpec) -> None:
@@ -171,16 +173,16 @@ def test_urls_under_an_enterprise_prefix_follow_the_host_too(spec: OpenApiSpec) 
 
 @pytest.mark.parametrize("version", API_VERSIONS)
 def test_repositories_carry_has_downloads_only_under_2022_11_28(
-    emu: Emulator, version: str
+    emulator: Emulator, version: str
 ) -> None:
-    client = ApiClient(emu, OpenApiSpec.load(version))
+    client = ApiClient(emulator, OpenApiSpec.load(version))
     headers = {"X-GitHub-Api-Version": version}
-    emu.set_secret(
+    emulator.set_secret(
         "octo-org",
         "PICKED",
         "v",
         visibility="selected",
-        repository_ids=[emu.repo_id("octo-org", "web")],
+        repository_ids=[emulator.repo_id("octo-org", "web")],
     )
     answers = {
         "full-repository": [client.get("/repos/octo-org/web", headers=headers).json()],

@@ -26,26 +26,26 @@ def post(emu: Emulator, query: object, token: str | None = ADMIN_TOKEN) -> reque
     return plain_session().post(f"{root}/graphql", json=body, headers=headers, timeout=5)
 
 
-def test_gh_lookup_of_repository_ids(emu: Emulator) -> None:
-    answer = post(emu, GH_QUERY)
+def test_gh_lookup_of_repository_ids(emulator: Emulator) -> None:
+    answer = post(emulator, GH_QUERY)
     assert answer.status_code == 200
     assert answer.json() == {
         "data": {
-            "repo_000": {"databaseId": emu.repo_id("octo-org", "web")},
-            "repo_001": {"databaseId": emu.repo_id("octo-org", "api")},
+            "repo_000": {"databaseId": emulator.repo_id("octo-org", "web")},
+            "repo_001": {"databaseId": emulator.repo_id("octo-org", "api")},
         }
     }
-    (recorded,) = emu.requests
+    (recorded,) = emulator.requests
     assert (recorded.method, recorded.path, recorded.status) == ("POST", "/graphql", 200)
 
 
-def test_unknown_and_invisible_repositories_are_not_found(emu: Emulator) -> None:
+def test_unknown_and_invisible_repositories_are_not_found(emulator: Emulator) -> None:
     query = (
         'query { a: repository(name: "web", owner: "octo-org") { databaseId } '
         'b: repository(owner: "octo-org", name: "nope") { databaseId } }'
     )
-    answer = post(emu, query).json()
-    assert answer["data"] == {"a": {"databaseId": emu.repo_id("octo-org", "web")}, "b": None}
+    answer = post(emulator, query).json()
+    assert answer["data"] == {"a": {"databaseId": emulator.repo_id("octo-org", "web")}, "b": None}
     assert answer["errors"] == [
         {
             "type": "NOT_FOUND",
@@ -54,7 +54,7 @@ def test_unknown_and_invisible_repositories_are_not_found(emu: Emulator) -> None
         }
     ]
     hidden = post(
-        emu, '{ repository(owner: "octo-org", name: "web") { databaseId } }', NOT_OWNER_TOKEN
+        emulator, '{ repository(owner: "octo-org", name: "web") { databaseId } }', NOT_OWNER_TOKEN
     )
     assert hidden.json()["data"] == {"repository": None}
 
@@ -71,19 +71,19 @@ def test_unknown_and_invisible_repositories_are_not_found(emu: Emulator) -> None
         "",
     ],
 )
-def test_nothing_else_is_served(emu: Emulator, query: str) -> None:
-    answer = post(emu, query)
+def test_nothing_else_is_served(emulator: Emulator, query: str) -> None:
+    answer = post(emulator, query)
     assert answer.status_code == 200
     (error,) = answer.json()["errors"]
     assert error["message"].startswith("The emulator serves only repository(owner:")
     assert "data" not in answer.json()
 
 
-def test_graphql_needs_a_token_and_a_json_body(emu: Emulator) -> None:
-    refused = post(emu, GH_QUERY, token=None)
+def test_graphql_needs_a_token_and_a_json_body(emulator: Emulator) -> None:
+    refused = post(emulator, GH_QUERY, token=None)
     assert refused.status_code == 401
     assert refused.json()["documentation_url"] == "https://docs.github.com/graphql"
-    root = emu.url
+    root = emulator.url
     session = plain_session()
     headers = {"Authorization": f"bearer {ADMIN_TOKEN}"}
     assert session.post(f"{root}/graphql", data="{", headers=headers, timeout=5).status_code == 400

@@ -56,7 +56,7 @@ def any_emu(request: pytest.FixtureRequest) -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def emu() -> Iterator[Emulator]:
+def emulator() -> Iterator[Emulator]:
     with Emulator(prefix="/api/v3") as emu:
         yield emu
 
@@ -245,9 +245,9 @@ def test_gzip_bomb_is_small_on_the_wire_and_huge_inflated(
 # -- links and redirects ------------------------------------------------------------------
 
 
-def test_looping_next_link_points_at_the_same_page(emu: Emulator) -> None:
-    emu.misbehave("GET", SECRETS, LoopingNextLink(), times=3)
-    url = emu.url + SECRETS + "?per_page=100&page=1"
+def test_looping_next_link_points_at_the_same_page(emulator: Emulator) -> None:
+    emulator.misbehave("GET", SECRETS, LoopingNextLink(), times=3)
+    url = emulator.url + SECRETS + "?per_page=100&page=1"
     for _ in range(3):
         response = requests.get(url, headers=AUTH, timeout=5)
         assert response.status_code == 200
@@ -256,11 +256,11 @@ def test_looping_next_link_points_at_the_same_page(emu: Emulator) -> None:
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"], ids=["other-port", "other-host"])
-def test_foreign_next_link_points_at_another_origin(emu: Emulator, host: str) -> None:
+def test_foreign_next_link_points_at_another_origin(emulator: Emulator, host: str) -> None:
     with Emulator() as other:
         foreign = other.url.replace("127.0.0.1", host)
-        emu.misbehave("GET", SECRETS, ForeignNextLink(to=foreign))
-        response = requests.get(emu.url + SECRETS + "?per_page=1", headers=AUTH, timeout=5)
+        emulator.misbehave("GET", SECRETS, ForeignNextLink(to=foreign))
+        response = requests.get(emulator.url + SECRETS + "?per_page=1", headers=AUTH, timeout=5)
         assert response.status_code == 200
         assert response.links["next"]["url"] == f"{foreign}{SECRETS}?per_page=1&page=2"
         assert other.requests == []
@@ -269,29 +269,29 @@ def test_foreign_next_link_points_at_another_origin(emu: Emulator, host: str) ->
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 @pytest.mark.parametrize("method", ["GET", "PUT"])
 def test_redirect_to_the_same_origin_writes_nothing(
-    emu: Emulator, status: int, method: str
+    emulator: Emulator, status: int, method: str
 ) -> None:
     path = f"{SECRETS}/REDIRECTED"
-    emu.misbehave(method, path, Redirect(status=status))
+    emulator.misbehave(method, path, Redirect(status=status))
     body = {"visibility": "all"}
     response = requests.request(
-        method, emu.url + path, headers=AUTH, json=body, allow_redirects=False, timeout=5
+        method, emulator.url + path, headers=AUTH, json=body, allow_redirects=False, timeout=5
     )
     assert response.status_code == status
-    assert response.headers["location"] == emu.url + path
-    assert response.json()["url"] == emu.url + path
-    assert emu.secret("octo-org", "REDIRECTED") is None
+    assert response.headers["location"] == emulator.url + path
+    assert response.json()["url"] == emulator.url + path
+    assert emulator.secret("octo-org", "REDIRECTED") is None
     # Used up: the same request now reaches the real handler.
-    again = requests.request(method, emu.url + path, headers=AUTH, json=body, timeout=5)
+    again = requests.request(method, emulator.url + path, headers=AUTH, json=body, timeout=5)
     assert again.status_code in (404, 422)
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT"])
-def test_redirect_to_a_foreign_origin_names_it(emu: Emulator, method: str) -> None:
+def test_redirect_to_a_foreign_origin_names_it(emulator: Emulator, method: str) -> None:
     with Emulator() as other:
-        emu.misbehave(method, KEY + "*", Redirect(status=307, to=other.url))
+        emulator.misbehave(method, KEY + "*", Redirect(status=307, to=other.url))
         response = requests.request(
-            method, emu.url + KEY + "?x=1", headers=AUTH, allow_redirects=False, timeout=5
+            method, emulator.url + KEY + "?x=1", headers=AUTH, allow_redirects=False, timeout=5
         )
         assert response.status_code == 307
         assert response.headers["location"] == f"{other.url}{KEY}?x=1"
@@ -314,55 +314,55 @@ def get_key(emu: Emulator) -> requests.Response:
     return requests.get(emu.url + KEY, headers=AUTH, timeout=5)
 
 
-def test_list_where_an_object_belongs(emu: Emulator) -> None:
-    emu.misbehave("GET", KEY, ListForObject())
-    emu.misbehave("GET", "/orgs/octo-org/repos", ListForObject())
-    (key,) = get_key(emu).json()
+def test_list_where_an_object_belongs(emulator: Emulator) -> None:
+    emulator.misbehave("GET", KEY, ListForObject())
+    emulator.misbehave("GET", "/orgs/octo-org/repos", ListForObject())
+    (key,) = get_key(emulator).json()
     assert set(key) == {"key_id", "key"}
-    repos = requests.get(emu.url + "/orgs/octo-org/repos", headers=AUTH, timeout=5).json()
+    repos = requests.get(emulator.url + "/orgs/octo-org/repos", headers=AUTH, timeout=5).json()
     assert isinstance(repos, dict)
     assert isinstance(repos["items"], list)
 
 
-def test_null_fields(emu: Emulator) -> None:
-    emu.misbehave("GET", KEY, NullFields())
-    assert get_key(emu).json() == {"key_id": None, "key": None}
+def test_null_fields(emulator: Emulator) -> None:
+    emulator.misbehave("GET", KEY, NullFields())
+    assert get_key(emulator).json() == {"key_id": None, "key": None}
 
 
-def test_html_with_200(emu: Emulator) -> None:
-    emu.misbehave("GET", KEY, HtmlOk())
-    response = get_key(emu)
+def test_html_with_200(emulator: Emulator) -> None:
+    emulator.misbehave("GET", KEY, HtmlOk())
+    response = get_key(emulator)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert response.text.startswith("<!DOCTYPE html>")
 
 
-def test_missing_key_id(emu: Emulator) -> None:
-    emu.misbehave("GET", KEY, MissingKeyId())
-    assert set(get_key(emu).json()) == {"key"}
+def test_missing_key_id(emulator: Emulator) -> None:
+    emulator.misbehave("GET", KEY, MissingKeyId())
+    assert set(get_key(emulator).json()) == {"key"}
 
 
-def test_all_zero_key(emu: Emulator) -> None:
-    emu.misbehave("GET", KEY, ZeroKey())
-    body = get_key(emu).json()
+def test_all_zero_key(emulator: Emulator) -> None:
+    emulator.misbehave("GET", KEY, ZeroKey())
+    body = get_key(emulator).json()
     assert base64.b64decode(body["key"]) == bytes(32)
     assert body["key_id"]
 
 
-def test_deeply_nested_json(emu: Emulator) -> None:
-    emu.misbehave("GET", KEY, DeeplyNested(depth=50_000))
-    response = get_key(emu)
+def test_deeply_nested_json(emulator: Emulator) -> None:
+    emulator.misbehave("GET", KEY, DeeplyNested(depth=50_000))
+    response = get_key(emulator)
     assert response.status_code == 200
     assert response.content == b"[" * 50_000 + b"]" * 50_000
     with pytest.raises(RecursionError):
         json.loads(response.content)
 
 
-def test_unknown_visibility(emu: Emulator) -> None:
-    emu.set_secret("octo-org", "API_KEY", "v")
-    emu.misbehave("GET", SECRETS + "*", UnknownVisibility(), times=2)
-    one = requests.get(emu.url + SECRETS + "/API_KEY", headers=AUTH, timeout=5).json()
-    listed = requests.get(emu.url + SECRETS, headers=AUTH, timeout=5).json()
+def test_unknown_visibility(emulator: Emulator) -> None:
+    emulator.set_secret("octo-org", "API_KEY", "v")
+    emulator.misbehave("GET", SECRETS + "*", UnknownVisibility(), times=2)
+    one = requests.get(emulator.url + SECRETS + "/API_KEY", headers=AUTH, timeout=5).json()
+    listed = requests.get(emulator.url + SECRETS, headers=AUTH, timeout=5).json()
     assert one["visibility"] == "everyone"
     assert [s["visibility"] for s in listed["secrets"]] == ["everyone"]
 
@@ -375,34 +375,34 @@ def test_unknown_visibility(emu: Emulator) -> None:
     [("both", True, True), ("authorization", True, False), ("body", False, True)],
 )
 def test_error_text_reflects_the_request(
-    emu: Emulator,
+    emulator: Emulator,
     echo: Literal["authorization", "body", "both"],
     token_shown: bool,
     body_shown: bool,
 ) -> None:
-    emu.misbehave("PUT", SECRETS + "/*", Reflect(echo=echo))
+    emulator.misbehave("PUT", SECRETS + "/*", Reflect(echo=echo))
     sent = {"encrypted_value": "Q0lQSEVSVEVYVA==", "key_id": "1", "visibility": "all"}
-    response = requests.put(emu.url + SECRETS + "/S", headers=AUTH, json=sent, timeout=5)
+    response = requests.put(emulator.url + SECRETS + "/S", headers=AUTH, json=sent, timeout=5)
     assert response.status_code == 422
     error = response.json()
     for text in (error["message"], error["errors"][0]["message"]):
         assert (ADMIN_TOKEN in text) == token_shown
         assert ("Q0lQSEVSVEVYVA==" in text) == body_shown
-    assert emu.secret("octo-org", "S") is None
+    assert emulator.secret("octo-org", "S") is None
 
 
 # -- selection: the fault queue and the admin route -----------------------------------------
 
 
-def test_misbehaviours_share_the_fault_queue_and_are_used_up(emu: Emulator) -> None:
-    emu.inject("GET", KEY, status=502)
-    emu.misbehave("GET", KEY, NullFields(), times=2)
-    statuses = [get_key(emu) for _ in range(4)]
+def test_misbehaviours_share_the_fault_queue_and_are_used_up(emulator: Emulator) -> None:
+    emulator.inject("GET", KEY, status=502)
+    emulator.misbehave("GET", KEY, NullFields(), times=2)
+    statuses = [get_key(emulator) for _ in range(4)]
     assert [r.status_code for r in statuses] == [502, 200, 200, 200]
     assert [r.json().get("key") is None for r in statuses[1:]] == [True, True, False]
-    emu.misbehave("GET", KEY, NullFields())
-    emu.clear_faults()
-    assert get_key(emu).json()["key"] is not None
+    emulator.misbehave("GET", KEY, NullFields())
+    emulator.clear_faults()
+    assert get_key(emulator).json()["key"] is not None
 
 
 def admin(emu: Emulator, body: Mapping[str, object]) -> requests.Response:
@@ -410,19 +410,19 @@ def admin(emu: Emulator, body: Mapping[str, object]) -> requests.Response:
     return requests.post(root + "/_emulator/misbehave", json=body, timeout=5)
 
 
-def test_admin_route_selects_a_mode_with_its_options(emu: Emulator) -> None:
+def test_admin_route_selects_a_mode_with_its_options(emulator: Emulator) -> None:
     body = {"method": "GET", "path_glob": KEY, "mode": "deeply-nested", "depth": 3, "times": 2}
-    assert admin(emu, body).status_code == 204
-    assert get_key(emu).content == b"[[[]]]"
-    assert get_key(emu).content == b"[[[]]]"
-    assert "key_id" in get_key(emu).json()
+    assert admin(emulator, body).status_code == 204
+    assert get_key(emulator).content == b"[[[]]]"
+    assert get_key(emulator).content == b"[[[]]]"
+    assert "key_id" in get_key(emulator).json()
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))
-def test_admin_route_knows_every_mode(emu: Emulator, mode: str) -> None:
+def test_admin_route_knows_every_mode(emulator: Emulator, mode: str) -> None:
     options = {"to": "http://127.0.0.1:9"} if mode == "foreign-next-link" else {}
     body = {"method": "GET", "path_glob": "/nowhere", "mode": mode, **options}
-    assert admin(emu, body).status_code == 204
+    assert admin(emulator, body).status_code == 204
 
 
 @pytest.mark.parametrize(
@@ -435,9 +435,9 @@ def test_admin_route_knows_every_mode(emu: Emulator, mode: str) -> None:
     ],
 )
 def test_admin_route_refuses_bad_modes(
-    emu: Emulator, body: dict[str, object], fragment: str
+    emulator: Emulator, body: dict[str, object], fragment: str
 ) -> None:
-    response = admin(emu, body)
+    response = admin(emulator, body)
     assert response.status_code == 400
     assert fragment in response.json()["message"]
 

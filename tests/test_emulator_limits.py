@@ -34,7 +34,7 @@ def fake() -> FakeTime:
 
 
 @pytest.fixture
-def emu(fake: FakeTime) -> Iterator[Emulator]:
+def emulator(fake: FakeTime) -> Iterator[Emulator]:
     with Emulator(clock=fake.monotonic) as emulator:
         emulator.set_secret("octo-org", "A", "v")
         emulator.set_secondary_limit()  # GitHub's: 80 a minute, 500 an hour
@@ -47,7 +47,7 @@ def write(client: ApiClient) -> int:
 
 
 def test_the_81st_write_in_a_minute_is_refused_with_retry_after(
-    emu: Emulator, client: ApiClient, spec: OpenApiSpec, fake: FakeTime
+    emulator: Emulator, client: ApiClient, spec: OpenApiSpec, fake: FakeTime
 ) -> None:
     assert [write(client) for _ in range(80)] == [204] * 80
     refused = client.put(f"{SECRETS}/A", json={"visibility": "all"})
@@ -55,7 +55,7 @@ def test_the_81st_write_in_a_minute_is_refused_with_retry_after(
     assert refused.json()["message"].startswith("You have exceeded a secondary rate limit.")
     assert refused.headers["retry-after"] == "60"
     assert client.get(f"{SECRETS}/A").status_code == 200  # reads do not count
-    assert write(ApiClient(emu, spec, ADMIN_TOKEN)) == 403  # per token, not per connection
+    assert write(ApiClient(emulator, spec, ADMIN_TOKEN)) == 403  # per token, not per connection
     fake.sleep(59)
     blocked = client.put(f"{SECRETS}/A", json={"visibility": "all"})
     assert (blocked.status_code, blocked.headers["retry-after"]) == (403, "1")
@@ -63,9 +63,9 @@ def test_the_81st_write_in_a_minute_is_refused_with_retry_after(
     assert write(client) == 204
 
 
-def test_each_token_has_its_own_windows(emu: Emulator, spec: OpenApiSpec) -> None:
-    emu.set_secret("octo-labs", "A", "v")
-    admin, labs = ApiClient(emu, spec, ADMIN_TOKEN), ApiClient(emu, spec, LABS_TOKEN)
+def test_each_token_has_its_own_windows(emulator: Emulator, spec: OpenApiSpec) -> None:
+    emulator.set_secret("octo-labs", "A", "v")
+    admin, labs = ApiClient(emulator, spec, ADMIN_TOKEN), ApiClient(emulator, spec, LABS_TOKEN)
     assert [write(admin) for _ in range(81)][-1] == 403
     labs_write = labs.put(f"{secrets_path('octo-labs')}/A", json={"visibility": "all"})
     assert labs_write.status_code == 204
@@ -89,35 +89,35 @@ def test_the_501st_write_in_an_hour_waits_for_the_oldest_to_leave(
 
 
 def test_hourly_window_can_be_left_out_and_the_limit_turned_off(
-    emu: Emulator, client: ApiClient, fake: FakeTime
+    emulator: Emulator, client: ApiClient, fake: FakeTime
 ) -> None:
-    emu.set_secondary_limit(80, writes_per_hour=None)
+    emulator.set_secondary_limit(80, writes_per_hour=None)
     for _ in range(600):
         assert write(client) == 204
         fake.sleep(1)
-    emu.set_secondary_limit(None)
+    emulator.set_secondary_limit(None)
     assert [write(client) for _ in range(100)] == [204] * 100
     admin = plain_session()
     limit = {"writes_per_minute": 2, "retry_after": 5, "writes_per_hour": 3}
-    assert admin.post(f"{emu.url}/_emulator/secondary-limit", json=limit, timeout=5).ok
+    assert admin.post(f"{emulator.url}/_emulator/secondary-limit", json=limit, timeout=5).ok
     assert [write(client) for _ in range(3)] == [204, 204, 403]
     fake.sleep(60)
     assert write(client) == 204
     assert write(client) == 403  # the hour still holds three
     with pytest.raises(ValueError, match="writes_per_hour"):
-        emu.set_secondary_limit(writes_per_hour=0)
+        emulator.set_secondary_limit(writes_per_hour=0)
 
 
 def test_the_request_log_and_the_primary_reset_follow_the_clock(
-    emu: Emulator, client: ApiClient, fake: FakeTime
+    emulator: Emulator, client: ApiClient, fake: FakeTime
 ) -> None:
-    emu.clear_requests()
+    emulator.clear_requests()
     client.get(SECRETS)
     fake.sleep(1234.5)
     client.get(SECRETS)
-    first, second = emu.requests
+    first, second = emulator.requests
     assert second.time - first.time == 1234.5
-    emu.set_primary_limit(0, reset_in=600)
+    emulator.set_primary_limit(0, reset_in=600)
     refused = client.get(SECRETS)
     assert refused.status_code == 403
     reset_in = int(refused.headers["x-ratelimit-reset"]) - fake.wall()

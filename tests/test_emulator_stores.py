@@ -38,15 +38,17 @@ def test_the_four_stores_are_served() -> None:
     assert set(STORE_NAMES) == set(PERMISSIONS)
 
 
-def test_each_store_has_its_own_key_and_its_own_secrets(emu: Emulator, client: ApiClient) -> None:
+def test_each_store_has_its_own_key_and_its_own_secrets(
+    emulator: Emulator, client: ApiClient
+) -> None:
     keys = {store: client.public_key("octo-org", store) for store in STORE_NAMES}
     assert len({k["key_id"] for k in keys.values()}) == 4
     assert len({k["key"] for k in keys.values()}) == 4
     for store in STORE_NAMES:
         assert client.put_secret("SHARED", f"for {store}", store=store).status_code == 201
-        emu.set_secret("octo-org", f"ONLY_{store.upper()}", "v", store=store)
+        emulator.set_secret("octo-org", f"ONLY_{store.upper()}", "v", store=store)
     for store in STORE_NAMES:
-        stored = emu.secret("octo-org", "shared", store)
+        stored = emulator.secret("octo-org", "shared", store)
         assert stored is not None
         assert (stored.value, stored.store, stored.key_id) == (
             f"for {store}",
@@ -55,17 +57,17 @@ def test_each_store_has_its_own_key_and_its_own_secrets(emu: Emulator, client: A
         )
         listed = client.get(secrets_path("octo-org", store)).json()
         assert [s["name"] for s in listed["secrets"]] == [f"ONLY_{store.upper()}", "SHARED"]
-        assert [s.name for s in emu.secrets("octo-org", store)] == [
+        assert [s.name for s in emulator.secrets("octo-org", store)] == [
             f"ONLY_{store.upper()}",
             "SHARED",
         ]
     # The default store stays Codespaces for every existing caller.
-    assert [s.name for s in emu.secrets("octo-org")] == ["ONLY_CODESPACES", "SHARED"]
+    assert [s.name for s in emulator.secrets("octo-org")] == ["ONLY_CODESPACES", "SHARED"]
 
 
 @pytest.mark.parametrize(("sealed_for", "sent_to"), OTHER_PAIRS)
 def test_a_value_sealed_to_another_stores_key_is_refused(
-    emu: Emulator, client: ApiClient, sealed_for: str, sent_to: str
+    emulator: Emulator, client: ApiClient, sealed_for: str, sent_to: str
 ) -> None:
     foreign = client.public_key("octo-org", sealed_for)
     own = client.public_key("octo-org", sent_to)
@@ -82,12 +84,12 @@ def test_a_value_sealed_to_another_stores_key_is_refused(
     refused = client.put(path, json=wrong_id)
     assert refused.status_code == 422
     assert "key_id is stale or unknown" in refused.json()["message"]
-    assert emu.secret("octo-org", "CROSSED", sent_to) is None
+    assert emulator.secret("octo-org", "CROSSED", sent_to) is None
 
 
-def test_rotating_one_stores_key_leaves_the_others(emu: Emulator, client: ApiClient) -> None:
+def test_rotating_one_stores_key_leaves_the_others(emulator: Emulator, client: ApiClient) -> None:
     before = {store: client.public_key("octo-org", store)["key_id"] for store in STORE_NAMES}
-    new_id = emu.rotate_key("octo-org", "dependabot")
+    new_id = emulator.rotate_key("octo-org", "dependabot")
     after = {store: client.public_key("octo-org", store)["key_id"] for store in STORE_NAMES}
     assert after == {**before, "dependabot": new_id}
     stale = {
@@ -96,51 +98,56 @@ def test_rotating_one_stores_key_leaves_the_others(emu: Emulator, client: ApiCli
         "visibility": "all",
     }
     assert client.put(f"{secrets_path('octo-org', 'actions')}/STILL", json=stale).status_code == 201
-    assert emu.rotate_key("octo-org") != before["codespaces"]  # the default store
+    assert emulator.rotate_key("octo-org") != before["codespaces"]  # the default store
 
 
 # -- every operation in every store --------------------------------------------------------------
 
 
 @pytest.mark.parametrize("store", STORE_NAMES)
-def test_every_operation_works_in_each_store(emu: Emulator, client: ApiClient, store: str) -> None:
-    web, api, docs = (emu.repo_id("octo-org", n) for n in ("web", "api", "docs"))
+def test_every_operation_works_in_each_store(
+    emulator: Emulator, client: ApiClient, store: str
+) -> None:
+    web, api, docs = (emulator.repo_id("octo-org", n) for n in ("web", "api", "docs"))
     base = secrets_path("octo-org", store)
     created = client.put_secret("SEL", "one", store=store, visibility="selected")
     assert (created.status_code, created.json()) == (201, {})
     assert client.put_secret("SEL", "two", store=store, visibility="selected").status_code == 204
     got = client.get(f"{base}/sel").json()
-    assert got["selected_repositories_url"] == f"{emu.url}{base}/SEL/repositories"
+    assert got["selected_repositories_url"] == f"{emulator.url}{base}/SEL/repositories"
     assert client.put(f"{base}/SEL/repositories", json={"selected_repository_ids": [web]}).ok
     assert client.put(f"{base}/SEL/repositories/{api}").status_code == 204
     assert client.delete(f"{base}/SEL/repositories/{web}").status_code == 204
     assert client.put(f"{base}/SEL/repositories/{docs}").status_code == 204
     listed = client.get(f"{base}/SEL/repositories").json()
     assert [r["name"] for r in listed["repositories"]] == ["api", "docs"]
-    stored = emu.secret("octo-org", "SEL", store)
+    stored = emulator.secret("octo-org", "SEL", store)
     assert stored is not None
     assert (stored.value, stored.selected_repository_ids) == ("two", (api, docs))
     assert (
-        emu.secret("octo-org", "SEL", "codespaces" if store != "codespaces" else "actions") is None
+        emulator.secret("octo-org", "SEL", "codespaces" if store != "codespaces" else "actions")
+        is None
     )
 
     for name in ("E", "B", "D", "A", "C"):
-        emu.set_secret("octo-org", name, "v", store=store)
+        emulator.set_secret("octo-org", name, "v", store=store)
     first = client.get(base, params={"per_page": 2})
     assert first.json()["total_count"] == 6
     assert [s["name"] for s in first.json()["secrets"]] == ["A", "B"]
     links = {x["rel"]: x["url"] for x in requests.utils.parse_header_links(first.headers["link"])}
-    assert links["next"] == f"{emu.url}{base}?per_page=2&page=2"
+    assert links["next"] == f"{emulator.url}{base}?per_page=2&page=2"
 
     assert client.delete(f"{base}/SEL").status_code == 204
     assert client.get(f"{base}/SEL").status_code == 404
     assert client.delete(f"{base}/SEL").status_code == 404
-    emu.set_secret("octo-org", "PRIV", "v", store=store)
+    emulator.set_secret("octo-org", "PRIV", "v", store=store)
     assert client.put(f"{base}/PRIV/repositories/{web}").status_code == 409
 
 
-def test_every_documented_operation_is_served_and_checked(emu: Emulator, client: ApiClient) -> None:
-    web, api = emu.repo_id("octo-org", "web"), emu.repo_id("octo-org", "api")
+def test_every_documented_operation_is_served_and_checked(
+    emulator: Emulator, client: ApiClient
+) -> None:
+    web, api = emulator.repo_id("octo-org", "web"), emulator.repo_id("octo-org", "api")
     for store in STORE_NAMES:
         base = secrets_path("octo-org", store)
         client.put_secret(
@@ -166,10 +173,10 @@ def test_every_documented_operation_is_served_and_checked(emu: Emulator, client:
 
 @pytest.mark.parametrize(("store", "limit"), [("codespaces", 100), ("actions", 1000)])
 def test_documented_count_limits_are_enforced(
-    emu: Emulator, client: ApiClient, store: str, limit: int
+    emulator: Emulator, client: ApiClient, store: str, limit: int
 ) -> None:
     for n in range(limit):
-        emu.set_secret("octo-org", f"S{n}", "v", store=store)
+        emulator.set_secret("octo-org", f"S{n}", "v", store=store)
     refused = client.put_secret("ONE_MORE", "v", store=store)
     assert refused.status_code == 422
     assert f"at most {limit}" in refused.json()["message"]
@@ -181,12 +188,12 @@ def test_documented_count_limits_are_enforced(
 
 @pytest.mark.parametrize("store", ["dependabot", "agents"])
 def test_stores_without_a_documented_limit_enforce_none(
-    emu: Emulator, client: ApiClient, store: str
+    emulator: Emulator, client: ApiClient, store: str
 ) -> None:
     for n in range(1000):
-        emu.set_secret("octo-org", f"S{n}", "v", store=store)
+        emulator.set_secret("octo-org", f"S{n}", "v", store=store)
     assert client.put_secret("ONE_MORE", "v", store=store).status_code == 201
-    assert len(emu.secrets("octo-org", store)) == 1001
+    assert len(emulator.secrets("octo-org", store)) == 1001
 
 
 def test_a_free_plan_hides_codespaces_only(client: ApiClient) -> None:
@@ -200,9 +207,9 @@ def test_a_free_plan_hides_codespaces_only(client: ApiClient) -> None:
 
 
 def test_string_ids_follow_each_stores_description_and_api_version(
-    emu: Emulator, client: ApiClient
+    emulator: Emulator, client: ApiClient
 ) -> None:
-    web = emu.repo_id("octo-org", "web")
+    web = emulator.repo_id("octo-org", "web")
     new_version = {"X-GitHub-Api-Version": "2026-03-10"}
     # Dependabot under 2022-11-28: numeric strings count, other text names no repository.
     taken = client.put_secret(
@@ -213,7 +220,7 @@ def test_string_ids_follow_each_stores_description_and_api_version(
         selected_repository_ids=[str(web), "x"],
     )
     assert taken.status_code == 201
-    stored = emu.secret("octo-org", "IDS", "dependabot")
+    stored = emulator.secret("octo-org", "IDS", "dependabot")
     assert stored is not None
     assert stored.selected_repository_ids == (web,)
     assert taken.headers["x-github-api-version-selected"] == "2022-11-28"
@@ -237,16 +244,16 @@ def test_string_ids_follow_each_stores_description_and_api_version(
         refused = client.put(f"{secrets_path('octo-org', store)}/IDS", json=body, headers=headers)
         assert refused.status_code == 422, store
         assert "is not an integer" in refused.json()["message"]
-        assert emu.secret("octo-org", "IDS", store) is None
+        assert emulator.secret("octo-org", "IDS", store) is None
 
 
 # -- who may use which store ---------------------------------------------------------------------
 
 
 def test_the_fine_grained_token_has_the_codespaces_permission_only(
-    emu: Emulator, spec: OpenApiSpec
+    emulator: Emulator, spec: OpenApiSpec
 ) -> None:
-    client = ApiClient(emu, spec, FINE_GRAINED_TOKEN)
+    client = ApiClient(emulator, spec, FINE_GRAINED_TOKEN)
     allowed = client.get(f"{secrets_path()}/public-key")
     assert allowed.status_code == 200
     assert allowed.headers["x-accepted-github-permissions"] == (
@@ -262,38 +269,38 @@ def test_the_fine_grained_token_has_the_codespaces_permission_only(
                 f"{PERMISSIONS[store]}={level}"
             )
             assert "x-oauth-scopes" not in refused.headers
-    assert emu.secrets("octo-org", "actions") == []
+    assert emulator.secrets("octo-org", "actions") == []
 
 
-def test_the_all_stores_token_writes_everywhere(emu: Emulator, spec: OpenApiSpec) -> None:
-    client = ApiClient(emu, spec, ALL_STORES_TOKEN)
+def test_the_all_stores_token_writes_everywhere(emulator: Emulator, spec: OpenApiSpec) -> None:
+    client = ApiClient(emulator, spec, ALL_STORES_TOKEN)
     for store in STORE_NAMES:
         written = client.put_secret("EVERYWHERE", "v", store=store)
         assert written.status_code == 201
         assert written.headers["x-accepted-github-permissions"] == f"{PERMISSIONS[store]}=write"
-        assert emu.secret("octo-org", "EVERYWHERE", store) is not None
+        assert emulator.secret("octo-org", "EVERYWHERE", store) is not None
     assert client.get("/repos/octo-org/web").headers["x-accepted-github-permissions"] == (
         "metadata=read"
     )
 
 
-def test_tokens_can_be_limited_to_stores(emu: Emulator, spec: OpenApiSpec) -> None:
-    emu.add_token("github_pat_two", fine_grained=True, stores=["actions", "dependabot"])
-    client = ApiClient(emu, spec, "github_pat_two")
+def test_tokens_can_be_limited_to_stores(emulator: Emulator, spec: OpenApiSpec) -> None:
+    emulator.add_token("github_pat_two", fine_grained=True, stores=["actions", "dependabot"])
+    client = ApiClient(emulator, spec, "github_pat_two")
     statuses = {
         s: client.get(f"{secrets_path('octo-org', s)}/public-key").status_code for s in STORE_NAMES
     }
     assert statuses == {"actions": 200, "agents": 403, "codespaces": 403, "dependabot": 200}
     with pytest.raises(ValueError, match="fine-grained"):
-        emu.add_token("ghp_classic", stores=["actions"])
+        emulator.add_token("ghp_classic", stores=["actions"])
     with pytest.raises(ValueError, match="store must be one of"):
-        emu.add_token("github_pat_bad", fine_grained=True, stores=["pages"])
+        emulator.add_token("github_pat_bad", fine_grained=True, stores=["pages"])
 
 
 def test_a_classic_token_without_admin_org_is_refused_by_every_store(
-    emu: Emulator, spec: OpenApiSpec
+    emulator: Emulator, spec: OpenApiSpec
 ) -> None:
-    client = ApiClient(emu, spec, NOSCOPE_TOKEN)
+    client = ApiClient(emulator, spec, NOSCOPE_TOKEN)
     for store in STORE_NAMES:
         refused = client.get(f"{secrets_path('octo-org', store)}/public-key")
         assert refused.status_code == 403
@@ -307,20 +314,20 @@ def test_a_classic_token_without_admin_org_is_refused_by_every_store(
 # -- the Python API and the admin routes ---------------------------------------------------------
 
 
-def test_python_api_refuses_an_unknown_store(emu: Emulator) -> None:
+def test_python_api_refuses_an_unknown_store(emulator: Emulator) -> None:
     for call in (
-        lambda: emu.set_secret("octo-org", "X", "v", store="pages"),
-        lambda: emu.secret("octo-org", "X", "Codespaces"),
-        lambda: emu.secrets("octo-org", "pages"),
-        lambda: emu.rotate_key("octo-org", "pages"),
+        lambda: emulator.set_secret("octo-org", "X", "v", store="pages"),
+        lambda: emulator.secret("octo-org", "X", "Codespaces"),
+        lambda: emulator.secrets("octo-org", "pages"),
+        lambda: emulator.rotate_key("octo-org", "pages"),
     ):
         with pytest.raises(ValueError, match="store must be one of actions, agents"):
             call()
 
 
-def test_admin_routes_take_a_store(emu: Emulator, client: ApiClient) -> None:
+def test_admin_routes_take_a_store(emulator: Emulator, client: ApiClient) -> None:
     admin = plain_session()
-    root = f"{emu.url}/_emulator"
+    root = f"{emulator.url}/_emulator"
     client.put_secret("VIA_API", "for agents", store="agents")
     client.put_secret("VIA_API", "for codespaces")
     listed = admin.get(f"{root}/secrets/octo-org", params={"store": "agents"}, timeout=5).json()
