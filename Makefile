@@ -10,7 +10,7 @@ PY := $(BIN)/python
 PYTHON_ID := $(shell $(PYTHON) -c 'import hashlib, sys; print("%d.%d.%d-%s" % (*sys.version_info[:3], hashlib.sha256(sys.base_prefix.encode()).hexdigest()[:8]))' 2>/dev/null)
 STAMP := $(VENV)/.installed-$(PYTHON_ID)
 
-.PHONY: help setup test lint typecheck unit demo bench reliability clean
+.PHONY: help setup test lint typecheck unit demo bench reliability figures clean
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sort \
 	  | awk 'BEGIN { FS = ":.*## " } { printf "make %-16s %s\n", $$1, $$2 }'
@@ -51,6 +51,10 @@ test: lint typecheck unit ## lint, type-check, validate metadata and run every t
 
 demo: $(STAMP) ## the action end to end against the bundled GitHub API emulator
 	$(PY) scripts/demo.py
+
+figures: $(STAMP) ## gather build/'s figures into docs/figures.json, then every README and CHANGELOG block from it
+	$(PY) scripts/figures.py collect
+	$(PY) scripts/figures.py write
 
 clean: ## remove .venv, caches and build/ figures
 	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis build
