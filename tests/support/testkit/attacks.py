@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import signal
 import socket
 import sys
 from collections.abc import Callable, Mapping
@@ -80,6 +81,9 @@ class Case:
     value: str = VALUE
     api_path: str = ""  # the API root's path on the wire server (GHES: /api/v3)
     never_shown: tuple[str, ...] = ()  # text the attack sends that must not be shown
+    # A signal sent that long into the run, to a batch of four secrets whose third write
+    # stalls; the report must hold the two answered writes, the third as unknown.
+    signal_after: tuple[float, int] | None = None
 
 
 @dataclass
@@ -131,6 +135,19 @@ def github_like(routes: Mapping[str, Route]) -> Route:
 
 def _answer(body: bytes) -> Route:
     return wire.answer(200, body)
+
+
+SIGNALLED = ("A", "B", "C", "D")  # the batch of a signalled run; C's write stalls
+SIGNALLED_REPORT = [("A", "created"), ("B", "created"), ("C", "unknown"), ("D", "failed")]
+
+
+def _third_write_stalls(server: WireServer) -> Mapping[str, Route]:
+    stalled, created = wire.stall(server.stopped), wire.answer(201, {})
+
+    def put(conn: socket.socket, request: Request) -> None:
+        (stalled if request.path.split("?")[0].endswith("/C") else created)(conn, request)
+
+    return {"put": put}
 
 
 def _header_flood(conn: socket.socket, request: Request) -> None:
@@ -322,6 +339,11 @@ CASES: tuple[Case, ...] = (
         api_path="/api/v3",
     ),
     Case(
+        "SIGTERM with a write in flight",
+        wire_routes=_third_write_stalls,
+        signal_after=(1.5, signal.SIGTERM),
+    ),
+    Case(
         "next link: /api/v3/%2e%2e/v3-other/",
         wire_routes=lambda s: {
             "list": _next_link(f"{s.url}/api/v3/%2e%2e/v3-other/orgs/octo-org/codespaces/secrets")
@@ -339,7 +361,7 @@ def run_case(case: Case, workdir: Path) -> Outcome:
             server.attack = github_like(case.wire_routes(server))
             tls = case.name.startswith("TLS handshake")
             url = server.url.replace("http://", "https://") if tls else server.url
-            measured = _launch(workdir, url + case.api_path, TOKEN, case.value, {})
+            measured = _launch(workdir, url + case.api_path, TOKEN, case, {})
             sent = [_ciphertext(r.body) for r in server.requests if r.method == "PUT"]
             outcome.leaks = _leaks(case, measured, TOKEN, sent)
             outcome.leaks += [
@@ -352,7 +374,7 @@ def run_case(case: Case, workdir: Path) -> Outcome:
             if case.setup is not None:
                 case.setup(emu, foreign)
             extra = {"REQUESTS_CA_BUNDLE": emu.ca_file} if case.tls and emu.ca_file else {}
-            measured = _launch(workdir, emu.url, ADMIN_TOKEN, case.value, extra)
+            measured = _launch(workdir, emu.url, ADMIN_TOKEN, case, extra)
             sent = [_ciphertext(r.body) for r in emu.requests if r.method == "PUT"]
             outcome.leaks = _leaks(case, measured, ADMIN_TOKEN, sent)
             outcome.leaks += [f"a request reached another port: {r.path}" for r in foreign.requests]
@@ -360,16 +382,22 @@ def run_case(case: Case, workdir: Path) -> Outcome:
     outcome.exit_code = run.exit_code
     outcome.seconds = measured.seconds
     outcome.max_rss_mib = measured.max_rss_mib
-    outcome.tracebacks = int("Traceback" in run.log or run.exit_code not in (0, 1))
+    ends = (128 + case.signal_after[1],) if case.signal_after else (0, 1)
+    outcome.tracebacks = int("Traceback" in run.log or run.exit_code not in ends)
     outcome.error = " | ".join(run.commands("error"))[:300]
+    if case.signal_after is not None:
+        reported = [(r.get("name"), r.get("status")) for r in run.results]
+        if reported != SIGNALLED_REPORT or run.outputs.get("status") != "failed":
+            outcome.leaks.append(f"the report lost track of a write: {reported}")
     return outcome
 
 
 def _leaks(case: Case, measured: Measured, token: str, sent: list[str]) -> list[str]:
     """Secrets, 12-character fragments, ciphertexts, marked text and controls shown."""
-    secrets = [case.value, *case.value.splitlines(), token, *sent]
+    values = [case.value + name for name in SIGNALLED] if case.signal_after else [case.value]
+    secrets = [*values, *(line for v in values for line in v.splitlines()), token, *sent]
     run = measured.run
-    found = find_leaks(run, [case.value, token], ciphertexts=sent, fragments_of=secrets)
+    found = find_leaks(run, [*values, token], ciphertexts=sent, fragments_of=secrets)
     shown = shown_text(run)
     found += [f"shown: {text[:20]!r}" for text in case.never_shown if text in shown]
     controls = sorted({f"U+{ord(c):04X}" for c in shown if _control(c)})
@@ -392,19 +420,22 @@ def _under(path: str, root: str) -> bool:
     return not root or normal.startswith(root + "/")
 
 
-def _launch(workdir: Path, url: str, token: str, value: str, extra: Mapping[str, str]) -> Measured:
+def _launch(workdir: Path, url: str, token: str, case: Case, extra: Mapping[str, str]) -> Measured:
     inputs = {
         "token": token,
         "org": "octo-org",
         "name": "ATTACKED",
-        "value": value,
+        "value": case.value,
         "api-url": url,
         "retry-wait-limit": str(WAIT_LIMIT),
     }
+    if case.signal_after is not None:
+        del inputs["name"], inputs["value"]
+        inputs["secrets"] = json.dumps({name: case.value + name for name in SIGNALLED})
     # Debug logging on: the debug lines name URLs the server chose (next links).
     env = runner_env(workdir, inputs, {"PYTHONUTF8": "1", "RUNNER_DEBUG": "1", **extra})
     argv = [sys.executable, "-m", "testkit.launch", "--deadline", str(DEADLINE)]
-    return run_measured(env, argv, timeout=120)
+    return run_measured(env, argv, timeout=120, signal_after=case.signal_after)
 
 
 def _ciphertext(body: object) -> str:

@@ -165,12 +165,13 @@ def run_measured(
         killer = threading.Timer(timeout, child.kill)
         killer.start()
         try:
-            _, status = os.waitpid(child.pid, 0)
+            if child.returncode is None:  # not reaped yet (send_signal polls first)
+                _, status = os.waitpid(child.pid, 0)
+                child.returncode = os.waitstatus_to_exitcode(status)
         finally:
             killer.cancel()
             peak.stop.set()
             peak.join()
-        child.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - started
         out.seek(0)
         err.seek(0)
