@@ -9,7 +9,8 @@ one for the index (DIR/index), plus DIR/image.json with the digests and sizes. W
 --rootfs, the tree of the first architecture is also written there as plain files (what
 a Dockerfile stage copies onto scratch). Downloads and the compiling interpreter are
 cached under ${XDG_CACHE_HOME:-~/.cache}/codespaces-secrets/release. SOURCE_DATE_EPOCH
-(default: the last commit's time, else 0) is every file's mtime and the image's date.
+(default: the time of the last commit that changed an input, else 0) is every file's
+mtime and the image's date.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ import oci
 import rootfs
 
 DEFAULT_OUT = rootfs.REPO / "build" / "image"
+# What the image is made of: its date is the last commit that changed one of them.
+INPUTS = ("requirements.txt", "entrypoint.py", ".dockerignore", "src/codespaces_secrets",
+          "scripts/release")  # fmt: skip
 
 
 def cache_dir() -> Path:
@@ -39,7 +43,7 @@ def source_date_epoch() -> int:
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return int(os.environ["SOURCE_DATE_EPOCH"])
     proc = subprocess.run(
-        ["git", "-C", str(rootfs.REPO), "log", "-1", "--format=%ct"],
+        ["git", "-C", str(rootfs.REPO), "log", "-1", "--format=%ct", "--", *INPUTS],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     return int(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else 0

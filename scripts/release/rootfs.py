@@ -56,6 +56,8 @@ ENTRYPOINT = [f"/{PYTHON}", "-E", "-s", "-B", "-u", "-X", "utf8", f"/{APP}/entry
 # Modules of the static closure the action never reaches (platform-specific branches,
 # process pools, GUI and test tooling). Leaving them out drops the libraries they need.
 LEFT_OUT = (
+    # Debian's start-up hook: it only tries to load apport, which the image has not.
+    "sitecustomize",
     "asyncio",
     "concurrent.futures.process",
     "ctypes",
