@@ -23,6 +23,7 @@ import math
 import os
 import re
 import socket
+import statistics
 import struct
 import subprocess
 import sys
@@ -322,7 +323,9 @@ def layout_blobs(out: Path, summary: dict[str, Any]) -> tuple[list[oci.Blob], oc
     return blobs, index_blob
 
 
-NOOP_STEP = "Reference: the smallest container action (no-op)"
+NOOP_STEP = "Reference - the smallest container action (no-op)"
+# The workflow's later uses of the action: the image is in the store by then.
+LATER_STEPS = ("Write a batch from all secrets", "Write a secret from a file")
 
 
 def add_noop(repo: Path, reference: str) -> None:
@@ -379,8 +382,11 @@ def figures_table(fig: dict[str, Any]) -> str:
         ("Release: the image pinned by digest (one layer on scratch)",
          f"amd64 {mb(amd['compressed_layer_bytes'])}, arm64 {mb(arm['compressed_layer_bytes'])}",
          f"{fig['pinned_step_seconds']:.2f} s", f"**{fig['pinned_vs_noop']:.2f}x**"),
+        ("The same image, already pulled (its later steps in the same job, median)",
+         "nothing", f"{fig['pinned_warm_step_seconds']:.2f} s",
+         f"{fig['pinned_warm_step_seconds'] / fig['noop_step_seconds']:.2f}x"),
         ("Reference: a static no-op container action on scratch, pinned the same way",
-         f"amd64 {mb(fig['noop_compressed_bytes'])}",
+         f"amd64 {fig['noop_compressed_bytes']} bytes",
          f"{fig['noop_step_seconds']:.2f} s", "1.00x"),
         ("`main`: `image: Dockerfile`, built in the job",
          "the build stage's base (`python:3.13.9-slim-bookworm`), then"
@@ -517,6 +523,7 @@ def report(
     noops, noop_top = noop
     digest = release["index_digest"]
     pinned_step = step_seconds(pinned.log, "Write one secret")
+    warm_step = statistics.median(step_seconds(pinned.log, step) for step in LATER_STEPS)
     noop_step = step_seconds(pinned.log, NOOP_STEP)
     dockerfile_step = step_seconds(dockerfile.log, "Write one secret")
     debs_bytes = sum(
@@ -527,6 +534,7 @@ def report(
     figures: dict[str, Any] = {
         "pinned_step_seconds": round(pinned_step, 2),
         "noop_step_seconds": round(noop_step, 2),
+        "pinned_warm_step_seconds": round(warm_step, 2),
         "pinned_vs_noop": round(pinned_step / noop_step, 2),
         "dockerfile_step_seconds": round(dockerfile_step, 2),
         "dockerfile_vs_noop": round(dockerfile_step / noop_step, 2),
@@ -551,7 +559,8 @@ def report(
         f" {mb(arm['compressed_layer_bytes'])} gzip, one layer each; index {digest}"
         " (a second build: the same digest)\n"
         f"  fully cold step, pinned image {pinned_step:.2f} s vs no-op container action"
-        f" {noop_step:.2f} s: {pinned_step / noop_step:.2f}x\n"
+        f" {noop_step:.2f} s: {pinned_step / noop_step:.2f}x (its later, warm steps:"
+        f" {warm_step:.2f} s, {warm_step / noop_step:.2f}x)\n"
         f"  Dockerfile path (image built in the job): {dockerfile_step:.2f} s"
         f" ({dockerfile_step / noop_step:.2f}x the no-op)\n"
         f"  figures in {FIGURES.relative_to(REPO)}, table in {TABLE.relative_to(REPO)}"
