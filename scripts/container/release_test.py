@@ -220,7 +220,7 @@ def run_path(
     tmp: Path,
     *,
     pin: tuple[str, str] | None,
-    noop: str | None = None,
+    noop: tuple[str, str] | None = None,
 ) -> ActRun:
     """One path: a copy of the action (pinned or not) run under act and checked."""
     token, values = fresh_secrets()
@@ -235,7 +235,7 @@ def run_path(
             git = ["git", "-C", str(repo), "-c", "user.name=e2e", "-c", "user.email=e2e@localhost"]
             run([*git, "commit", "--quiet", "--all", "--message", "pin the image"])
         if noop is not None:
-            add_noop(repo, noop)
+            add_noop(repo, *noop)
         os.environ["CONTAINERS_REGISTRIES_CONF"] = str(registry_conf)
         service_dir = tmp / f"service-{label}"
         service_dir.mkdir()
@@ -302,6 +302,14 @@ def noop_images(epoch: int) -> tuple[list[oci.Image], oci.Blob]:
     return images, oci.index(images)
 
 
+def push_noop(registry: Registry, suffix: str, epoch: int) -> tuple[list[oci.Image], oci.Blob, str]:
+    """A no-op image (epoch makes its digest) pushed as REPOSITORY-suffix; its reference."""
+    images, top = noop_images(epoch)
+    blobs = [blob for image in images for blob in image.blobs()]
+    oci.push(registry.host, f"{REPOSITORY}-{suffix}", TAG, blobs, top)
+    return images, top, f"{registry.host}/{REPOSITORY}-{suffix}:{TAG}@{top.digest}"
+
+
 def build_release(out: Path) -> dict[str, Any]:
     """scripts/release/image.py for both architectures into out; its image.json."""
     run([sys.executable, str(IMAGE_PROGRAM), "--out", str(out)])
@@ -328,27 +336,37 @@ NOOP_STEP = "Reference - the smallest container action (no-op)"
 LATER_STEPS = ("Write a batch from all secrets", "Write a secret from a file")
 
 
-def add_noop(repo: Path, reference: str) -> None:
-    """A no-op container action pinned like the release, and a step using it in the workflow.
+WARMUP_STEP = "Warm-up - another no-op container action"
 
-    The step comes right after the first `uses: ./` step, so any first-container cost of
-    the job is the action's, not the reference's.
+
+def add_noop(repo: Path, reference: str, warmup: str) -> None:
+    """Two no-op container actions pinned like the release, each used by a step.
+
+    The reference step comes right after the first `uses: ./` step. A warm-up step with
+    another no-op image (its own digest, so nothing of the reference is in the store) runs
+    before both: whatever the job's first container action costs (act's first container
+    on the job's network) is charged to neither image. Each of the two images compared is
+    still pulled whole, from nothing.
     """
-    (repo / ".noop").mkdir()
-    (repo / ".noop" / "action.yml").write_text(
-        "name: no-op\ndescription: The smallest container action, for timing.\n"
-        f"runs:\n  using: docker\n  image: docker://{reference}\n",
-        encoding="utf-8",
-    )
+    for folder, image in ((".noop", reference), (".warmup", warmup)):
+        (repo / folder).mkdir()
+        (repo / folder / "action.yml").write_text(
+            "name: no-op\ndescription: The smallest container action, for timing.\n"
+            f"runs:\n  using: docker\n  image: docker://{image}\n",
+            encoding="utf-8",
+        )
     workflow = repo / ".github" / "workflows" / "e2e.yml"
     text = workflow.read_text(encoding="utf-8")
-    anchor = "      - name: Check the single-secret outputs\n"
-    check(anchor in text, "the e2e workflow changed: no anchor for the reference step")
-    step = f"      - name: {NOOP_STEP}\n        uses: ./.noop\n\n"
-    workflow.write_text(text.replace(anchor, step + anchor, 1), encoding="utf-8")
+    first = "      - name: Write one secret\n"
+    after = "      - name: Check the single-secret outputs\n"
+    check(first in text and after in text, "the e2e workflow changed: no anchor for the no-ops")
+    step = "      - name: {}\n        uses: ./{}\n\n"
+    text = text.replace(first, step.format(WARMUP_STEP, ".warmup") + first, 1)
+    text = text.replace(after, step.format(NOOP_STEP, ".noop") + after, 1)
+    workflow.write_text(text, encoding="utf-8")
     git = ["git", "-C", str(repo), "-c", "user.name=e2e", "-c", "user.email=e2e@localhost"]
     run([*git, "add", "--all"])
-    run([*git, "commit", "--quiet", "--message", "reference step"])
+    run([*git, "commit", "--quiet", "--message", "reference steps"])
 
 
 _DURATION = re.compile(r"(?:(\d+)m)?([\d.]+)(ms|µs|s)")
@@ -464,11 +482,10 @@ def main() -> int:
                 oci.push(registry.host, REPOSITORY, TAG, blobs, top)
                 digest = top.digest
                 reference = f"{registry.host}/{REPOSITORY}:{TAG}"
-                noops, noop_top = noop_images(int(release["source_date_epoch"]))
-                noop_blobs = [b for image in noops for b in image.blobs()]
-                oci.push(registry.host, f"{REPOSITORY}-noop", TAG, noop_blobs, noop_top)
-                noop_ref = f"{registry.host}/{REPOSITORY}-noop:{TAG}@{noop_top.digest}"
-                log(f"pushed {reference}@{digest} and the no-op {noop_ref}")
+                epoch = int(release["source_date_epoch"])
+                noops, noop_top, noop_ref = push_noop(registry, "noop", epoch)
+                _, warmup_top, warmup_ref = push_noop(registry, "warmup", epoch + 1)
+                log(f"pushed {reference}@{digest} and the no-ops {noop_ref}, {warmup_ref}")
 
                 drop_all_but_base()
                 pulled = f"{registry.host}/{REPOSITORY}@{digest}"
@@ -480,7 +497,7 @@ def main() -> int:
                 log_mark = registry.log_path.stat().st_size
                 pinned = run_path(
                     "pinned", tmp / "repo-pinned", conf, tmp, pin=(reference, digest),
-                    noop=noop_ref,
+                    noop=(noop_ref, warmup_ref),
                 )  # fmt: skip
                 check(
                     subprocess.run(["podman", "image", "exists", pulled], check=False).returncode
@@ -488,7 +505,11 @@ def main() -> int:
                     "act ran the pinned path without pulling the pinned image",
                 )
                 served = registry.log_path.read_bytes()[log_mark:].decode(errors="replace")
-                expected = ((REPOSITORY, digest), (f"{REPOSITORY}-noop", noop_top.digest))
+                expected = (
+                    (REPOSITORY, digest),
+                    (f"{REPOSITORY}-noop", noop_top.digest),
+                    (f"{REPOSITORY}-warmup", warmup_top.digest),
+                )
                 for repository, pulled_digest in expected:
                     check(
                         f"GET /v2/{repository}/manifests/{pulled_digest}" in served,
