@@ -42,10 +42,13 @@ def source_date_epoch() -> int:
     """SOURCE_DATE_EPOCH, else the checkout's last commit time, else 0."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return int(os.environ["SOURCE_DATE_EPOCH"])
-    proc = subprocess.run(
-        ["git", "-C", str(rootfs.REPO), "log", "-1", "--format=%ct", "--", *INPUTS],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(rootfs.REPO), "log", "-1", "--format=%ct", "--", *INPUTS],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    except OSError:  # no git (a Dockerfile stage): the Dockerfile passes SOURCE_DATE_EPOCH
+        return 0
     return int(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else 0
 
 

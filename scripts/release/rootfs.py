@@ -188,6 +188,7 @@ def wheels(arch: str, cache: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(dir=cache, prefix="wheels-"))
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     pip += ["--no-input", "--no-deps", "--require-hashes", "--no-compile", "--only-binary=:all:"]
+    pip += ["--root-user-action=ignore"]
     machine = MACHINES[arch]
     for minor in GLIBC_MINORS:
         pip += ["--platform", f"manylinux_2_{minor}_{machine}"]
