@@ -82,7 +82,6 @@ def main(argv: list[str] | None = None) -> int:
                 "config_digest": image.config.digest,
                 "compressed_layer_bytes": len(image.layer.data),
                 "uncompressed_layer_bytes": image.tar_bytes,
-                "files": 0,
             }
             for image in images
         },
