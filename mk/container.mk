@@ -4,9 +4,12 @@
 # $${XDG_CACHE_HOME:-$$HOME/.cache}/codespaces-secrets so a rerun skips the slow parts.
 # Why each step exists: docs/containers.md and scripts/container/*.
 #
-#   make container-test  build the real Dockerfile, run the image exactly as the Actions
-#                        runner does against the emulator over HTTPS, then time one
-#                        secret in the container vs the same entry point outside;
+#   make container-test  build the release image (scripts/release/image.py, one layer on
+#                        scratch) and the real Dockerfile (which must hold the same files),
+#                        run the image exactly as the Actions runner does against the
+#                        emulator over HTTPS, check what tracing misses (its own CA bundle,
+#                        200 refused runs without an abort, no stderr, -X importtime), then
+#                        time one secret in the container vs the same entry point outside;
 #                        figures in build/
 #   make e2e             run a real workflow file (uses: ./) with act through podman
 .PHONY: container-setup container-test e2e
@@ -19,7 +22,7 @@ container-setup: ## podman, its configuration and a cached stand-in base image
 	$(CONTAINER_ENV) bash scripts/container/setup-podman.sh
 	$(CONTAINER_ENV) bash scripts/container/base-image.sh
 
-container-test: $(STAMP) container-setup ## build the real Dockerfile and run the image as the runner does
+container-test: $(STAMP) container-setup ## build the release image and the Dockerfile; run it as the runner does
 	$(CONTAINER_ENV) $(PY) scripts/container/container_test.py
 
 $(E2E_STAMP): requirements-e2e.txt $(STAMP)

@@ -1,12 +1,21 @@
-# Release path check (included by the Makefile). `make release-test` sets itself up on a
-# fresh Debian 12 machine as root: Debian's docker-registry package when missing, plus the
-# container set-up of mk/container.mk (podman, its configuration, the cached stand-in base
-# image) and act. Then scripts/container/release_test.py starts a real OCI registry on
-# 127.0.0.1, runs the e2e workflow under act once with `image: Dockerfile` and once with
-# action.yml pinned to the image pushed there by digest (pulled for real), checks both the
-# way `make e2e` does, and prints the time from job start to the action's result for each
-# path and the image's size. Figures in build/release-figures.json. About two minutes.
-.PHONY: release-test release-setup
+# Release image and release path (included by the Makefile).
+#
+#   make release-image  build the release image for amd64 and arm64 (scripts/release/image.py:
+#                       one layer on scratch from debian.lock's packages, the hash-pinned
+#                       wheels and the action; no base image, no Docker) into build/image,
+#                       and print the digests and compressed sizes
+#   make release-test   sets itself up on a fresh Debian 12 machine as root (Debian's
+#                       docker-registry package, podman, act); starts a real OCI registry on
+#                       127.0.0.1; runs the e2e workflow under act with `image: Dockerfile`,
+#                       then with action.yml pinned by digest to the release image (built
+#                       twice: the same digest) beside a pinned no-op container action, both
+#                       pulled fully cold; checks both paths the way `make e2e` does. Figures
+#                       in build/release-figures.json, the table in docs/image-figures.md and
+#                       README's "What each job pays". About three minutes.
+.PHONY: release-image release-test release-setup
+
+release-image: $(STAMP) ## build the release image (amd64, arm64) into build/image; print digests
+	$(PY) scripts/release/image.py
 
 # Only the binary is wanted: where systemd runs, the package would start a registry on :5000.
 release-setup: ## the local OCI registry and container tooling
@@ -23,4 +32,4 @@ release-setup: ## the local OCI registry and container tooling
 # every image but the base from it, so builds start cold and pulls are real.
 release-test: $(VENV)/.installed-e2e release-setup ## the release path: registry, push by digest, pin, act pulls it
 	CS_STORE=release $(MAKE) --no-print-directory container-setup
-	export CS_STORE=release && $(CONTAINER_ENV) $(PY) scripts/container/release_test.py
+	export CS_STORE=release PYTHONPATH=scripts/release && $(CONTAINER_ENV) $(PY) scripts/container/release_test.py

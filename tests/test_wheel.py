@@ -79,9 +79,20 @@ def test_the_actions_image_holds_no_emulator() -> None:
     rules = [line.strip() for line in ignore if line.strip() and not line.startswith("#")]
     assert rules[0] == "*", "the build context must start from nothing"
     allowed = [rule[1:] for rule in rules if rule.startswith("!")]
-    assert allowed == ["requirements.txt", "entrypoint.py", "src/codespaces_secrets"]
-    copied = re.findall(r"^COPY\s+(\S+)\s", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
-    assert copied == ["requirements.txt", "src/codespaces_secrets", "entrypoint.py"]
+    # The build stage gets the action, its pins and the image builder; nothing else.
+    assert allowed == [
+        ".dockerignore",
+        "requirements.txt",
+        "entrypoint.py",
+        "src/codespaces_secrets",
+        "scripts/release/debian.lock",
+        "scripts/release/*.py",
+    ]
+    assert not any("emulator" in rule or rule.startswith("tests") for rule in allowed)
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    # The image itself is only what the build stage assembled, on scratch.
+    assert re.findall(r"^FROM\s+(\S+)", dockerfile, re.MULTILINE)[-1] == "scratch"
+    assert re.findall(r"^COPY\s+(.+)$", dockerfile, re.MULTILINE)[-1] == "--from=build /rootfs/ /"
     assert not list((ROOT / "src" / "codespaces_secrets").rglob("*emulator*"))
 
 

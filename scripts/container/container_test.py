@@ -1,13 +1,20 @@
-"""Build the real Dockerfile with podman and run the image the way the Actions runner does.
+"""Build the release image and the real Dockerfile; run the image as the Actions runner does.
 
-Against the emulator over HTTPS (its CA in the workspace, named by REQUESTS_CA_BUNDLE):
-a new secret, an update to `selected` repositories, a dry run that must write nothing
-(not even a .pyc in the container), and bad input that must fail with exit 1 and
-`::error::`. A canary value and token must never show, except in `::add-mask::` lines.
+The release image (scripts/release/image.py, one layer on scratch) is loaded into podman;
+the Dockerfile's image must hold the very same files. Against the emulator over HTTPS
+(its CA in the workspace, named by REQUESTS_CA_BUNDLE): a new secret, an update to
+`selected` repositories, a dry run that must write nothing (not even a .pyc in the
+container), and bad input that must fail with exit 1 and `::error::`. A canary value and
+token must never show, except in `::add-mask::` lines. Then what tracing an image's files
+misses: a run with no REQUESTS_CA_BUNDLE that verifies TLS against the image's own CA
+bundle (certifi's cacert.pem, with the emulator's CA appended, mounted over it), and fails
+without it; 200 runs against a closed port (the deadline watchdog alive at exit) with no
+abort; nothing on stderr at start-up; `python -X importtime` loading only modules the
+image holds.
 Then the warm-run cost of the container itself: one secret written by the image, and by
 the same entry point with the image's own interpreter flags on the host, interleaved
-against the same emulator. Figures (cold and warm build, sizes, run times, warm runs in
-and outside the container) go to build/container-figures.json.
+against the same emulator. Figures (builds, sizes, run times, warm runs in and outside
+the container) go to build/container-figures.json.
 """
 
 from __future__ import annotations
@@ -17,22 +24,26 @@ import json
 import secrets
 import statistics
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from containerlib import (
+    DOCKERFILE_IMAGE,
     IMAGE,
     REPO,
     RUNNER_MOUNTS,
     CheckError,
     RunnerRun,
+    TreeFile,
     build_image,
     check,
     image_size,
+    image_tree,
     leaks,
     log,
     prune_dangling,
-    required_env,
+    release_image,
     run,
     run_like_runner,
     run_outside,
@@ -143,7 +154,8 @@ def dry_run(session: Session) -> float:
     """A dry run: no PUT, and nothing written in the container's file system."""
     before = len(session.emu.requests)
     container = f"cs-dry-run-{secrets.token_hex(4)}"
-    other = session.value + "x"
+    # Another value, every line of it long enough to be told apart from other output.
+    other = f"{session.value}dry-run {secrets.token_hex(8)}\n"
     try:
         result = session.run({"name": NAME, "value": other, "dry-run": "true"}, container)
         diff = run(["podman", "diff", "--format", "json", container]).stdout
@@ -173,26 +185,162 @@ def bad_input(session: Session) -> float:
     return result.seconds
 
 
-def inspect_image() -> dict[str, int]:
-    """What the image holds: the entry point and the package (no emulator), compiled."""
-    script = (
-        "ls -A /app; echo ---;"
-        " find /app/codespaces_secrets -name '*.py' | sort; echo ---;"
-        " find /app/codespaces_secrets -name '*.pyc' | wc -l; echo ---;"
-        " ls -d /root/.cache/pip 2>/dev/null || true"
+CERTIFI_BUNDLE = "usr/lib/python3/dist-packages/certifi/cacert.pem"
+# Bytecode-only modules of the standard library, extension modules, sources with their
+# bytecode beside them: the module names an image's files hold.
+_MODULE_ROOTS = ("usr/lib/python3.11/lib-dynload/", "usr/lib/python3.11/",
+                 "usr/lib/python3/dist-packages/", "app/")  # fmt: skip
+
+
+def modules_held(tree: dict[str, TreeFile]) -> set[str]:
+    """The importable module names the tree's files provide."""
+    names = set()
+    for path in tree:
+        root = next((r for r in _MODULE_ROOTS if path.startswith(r)), None)
+        if root is None or "/__pycache__/" in path:
+            continue
+        rel = path.removeprefix(root)
+        for suffix in (".pyc", ".py", ".so"):
+            if rel.endswith(suffix):
+                stem = rel.removesuffix(suffix).split(".cpython-")[0].split(".abi3")[0]
+                names.add(stem.removesuffix("/__init__").replace("/", "."))
+    return names
+
+
+def inspect_image() -> tuple[dict[str, int], set[str]]:
+    """What the image holds: one layer; /app only the action, compiled; no emulator, CLI.
+
+    Returns counts for the figures, and the module names the image's files provide."""
+    tree = image_tree(IMAGE)
+    app = sorted(p.removeprefix("app/") for p in tree if p.startswith("app/"))
+    top = sorted({p.split("/")[0] for p in app})
+    check(top == ["codespaces_secrets", "entrypoint.py"], f"/app holds {top}")
+    sources = [p for p in app if p.endswith(".py") and p != "entrypoint.py"]
+    compiled = [p for p in app if p.endswith(".pyc")]
+    check(len(compiled) == len(sources), f"{len(sources)} modules, {len(compiled)} .pyc")
+    check(not any("github_emulator" in p for p in tree), "the image holds the emulator")
+    for unwanted in ("cli/", "__main__.py", "py.typed"):
+        held = [p for p in app if p.startswith(f"codespaces_secrets/{unwanted}")]
+        check(not held, f"the image holds the command line's {held[:3]}")
+    check(not any("/.cache/" in p or p.startswith("root/") for p in tree), "a cache in the image")
+    check(not any(p.startswith(("bin/", "usr/bin/sh")) for p in tree), "a shell in the image")
+    check(
+        all(
+            p.startswith("usr/lib/python3.11/lib-dynload/") or not p.endswith(".py")
+            for p in tree
+            if p.startswith("usr/lib/python3.11/")
+        ),
+        "standard library sources in the image (bytecode only)",
     )
-    out = run(["podman", "run", "--rm", "--entrypoint", "/bin/sh", IMAGE, "-c", script]).stdout
-    top, sources, pyc_count, pip_cache = (part.split() for part in out.split("---"))
-    check(sorted(top) == ["codespaces_secrets", "entrypoint.py"], f"/app holds {top}")
-    check(not any("/emulator/" in f for f in sources), "the emulator subpackage is in the image")
-    check(int(pyc_count[0]) == len(sources), f"{len(sources)} modules, {pyc_count[0]} .pyc")
-    check(not pip_cache, "pip's cache was left in the image")
-    config = json.loads(run(["podman", "image", "inspect", IMAGE]).stdout)[0]["Config"]
+    check(tree.get(CERTIFI_BUNDLE, TreeFile("", 0, "", "")).kind == "file", "no CA bundle")
+    check("lib/x86_64-linux-gnu/libgcc_s.so.1" in tree or "lib/aarch64-linux-gnu/libgcc_s.so.1"
+          in tree, "libgcc_s.so.1 (dlopen'ed when a thread exits) is missing")  # fmt: skip
+    info = json.loads(run(["podman", "image", "inspect", IMAGE]).stdout)[0]
+    config, layers = info["Config"], info["RootFS"]["Layers"]
+    check(len(layers) == 1, f"{len(layers)} layers")
     check(not config.get("User"), f"image sets USER {config.get('User')!r}")
     check(not config.get("WorkingDir"), f"image sets WORKDIR {config.get('WorkingDir')!r}")
     entrypoint = config.get("Entrypoint") or []
-    check(entrypoint[:1] == ["/usr/local/bin/python"], f"ENTRYPOINT {entrypoint}")
-    return {"modules": len(sources), "pyc_files": int(pyc_count[0])}
+    check(entrypoint[:1] == ["/usr/bin/python3.11"], f"ENTRYPOINT {entrypoint}")
+    dockerfile = image_tree(DOCKERFILE_IMAGE)
+    differ = sorted(p for p in set(tree) | set(dockerfile) if tree.get(p) != dockerfile.get(p))
+    check(not differ, f"the Dockerfile's image differs from the release image: {differ[:10]}")
+    counts = {
+        "files": sum(1 for f in tree.values() if f.kind != "dir"),
+        "modules": len(sources),
+        "pyc_files": len(compiled),
+        "layers": len(layers),
+    }
+    return counts, modules_held(tree)
+
+
+def own_bundle(session: Session, bundle: Path) -> float:
+    """No REQUESTS_CA_BUNDLE: TLS is verified against the image's own bundle, certifi's.
+
+    The emulator's CA is appended to a copy of the image's cacert.pem, mounted over it:
+    the run must succeed. Without the mount the same run must fail on the certificate,
+    which proves that file, and no other, is the bundle the action trusts.
+    """
+    inputs = {"token": session.token, "org": ORG, "api-url": session.emu.url, "name": NAME}
+    inputs["value"] = session.value
+    refused = run_like_runner(IMAGE, inputs)
+    check(refused.returncode == 1, "an unknown CA was trusted: " + show(refused))
+    check("TLS" in refused.stdout, "no TLS failure reported: " + show(refused))
+    result = run_like_runner(IMAGE, inputs, mounts={str(bundle): f"/{CERTIFI_BUNDLE}"})
+    check(result.returncode == 0, "run with the image's own bundle failed: " + show(result))
+    check(result.outputs.get("status") == "updated", f"own bundle: {result.outputs}")
+    check(result.stderr == "", f"stderr at start-up or run: {result.stderr[:500]!r}")
+    session.check_no_leak(result)
+    session.check_no_leak(refused)
+    return result.seconds
+
+
+# Runs against a closed port, each its own interpreter, in one container (a container per
+# run would cost 200 container starts): what the exit of the watchdog thread does.
+REFUSED_RUNS = 200
+_LOOP = """
+import os, subprocess, sys
+argv = sys.argv[1:]
+codes, noise = {}, 0
+for _ in range(int(os.environ["CS_RUNS"])):
+    done = subprocess.run(argv, capture_output=True)
+    codes[done.returncode] = codes.get(done.returncode, 0) + 1
+    noise += bool(done.stderr)
+print(sorted(codes.items()), noise)
+"""
+
+
+def refused_runs(session: Session) -> float:
+    """200 runs whose every request is refused: each must exit 1 (never 139), quietly."""
+    entrypoint = image_entrypoint()
+    inputs = {"token": session.token, "org": ORG, "name": NAME, "value": session.value}
+    inputs |= {"api-url": "https://127.0.0.1:9/", "retry-wait-limit": "0"}
+    result = run_like_runner(
+        IMAGE, inputs, extra_env={"CS_RUNS": str(REFUSED_RUNS)},
+        command=[entrypoint[0], "-I", "-c", _LOOP, *entrypoint],
+    )  # fmt: skip
+    check(result.returncode == 0, "the run loop failed: " + show(result))
+    codes, noise = result.stdout.strip().rsplit(" ", 1)
+    check(codes == f"[(1, {REFUSED_RUNS})]", f"exit codes of {REFUSED_RUNS} refused runs: {codes}")
+    check(noise == "0", f"{noise} refused run(s) wrote to stderr")
+    return result.seconds
+
+
+# -X importtime also lists imports that failed. These are tried and let go by design:
+# site's optional hooks, other platforms' modules (Windows, Jython), and the optional
+# accelerators and extras of requests and urllib3. Any other missing module fails.
+OPTIONAL_IMPORTS = {
+    "sitecustomize", "usercustomize", "_winapi", "nt", "winreg", "org", "org.python",
+    "org.python.core", "backports", "brotli", "brotlicffi", "chardet", "simplejson",
+    "socks", "zstandard",
+}  # fmt: skip
+
+
+def importtime(session: Session, held: set[str]) -> list[str]:
+    """One write under `python -X importtime`: every module loaded is one the image holds."""
+    entrypoint = image_entrypoint()
+    inputs = {"token": session.token, "org": ORG, "api-url": session.emu.url, "name": NAME}
+    result = run_like_runner(
+        IMAGE, {**inputs, "value": session.value},
+        extra_env={"REQUESTS_CA_BUNDLE": f"/github/workspace/{CA_IN_WORKSPACE}"},
+        workspace_files={CA_IN_WORKSPACE: ca_pem(session.emu)},
+        command=[entrypoint[0], "-X", "importtime", *entrypoint[1:]],
+    )  # fmt: skip
+    check(result.returncode == 0, "importtime run failed: " + show(result))
+    loaded = [
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and not line.rstrip().endswith("package")
+    ]
+    other = [line for line in result.stderr.splitlines() if not line.startswith("import time:")]
+    check(not other, f"stderr besides import times: {other[:5]}")
+    script = "import sys, _imp; print(*sys.builtin_module_names, *_imp._frozen_module_names())"
+    probe = ["podman", "run", "--rm", "--entrypoint", entrypoint[0], IMAGE, "-I", "-c", script]
+    builtin = set(run(probe).stdout.split())
+    missing = {name for name in loaded if name not in held and name not in builtin}
+    unexpected = sorted(missing - OPTIONAL_IMPORTS)
+    check(not unexpected, f"imports of modules the image does not hold: {unexpected}")
+    return loaded
 
 
 def image_entrypoint() -> list[str]:
@@ -277,58 +425,76 @@ def warm_runs(session: Session, rounds: int) -> WarmRuns:
     )
 
 
-def run_checks() -> tuple[dict[str, float], WarmRuns]:
-    """The runner-style runs against a fresh emulator; their times, then the warm runs."""
+def run_checks(held: set[str]) -> tuple[dict[str, float], WarmRuns, int]:
+    """The runner-style runs against a fresh emulator; their times, the warm runs, and
+    the number of modules loaded under -X importtime."""
     token = "ghp_" + secrets.token_hex(18)
     # Verbatim, multi-line, with characters that workflow commands escape.
     value = f"canary-{secrets.token_hex(8)}\n  line two {secrets.token_hex(8)} 50% ::\n"
-    with Emulator(tls=True) as emu:
+    with Emulator(tls=True) as emu, tempfile.TemporaryDirectory(prefix="cs-ca-") as tmp:
         emu.add_token(token)
         session = Session(emu=emu, token=token, value=value)
         times = {}
         for step in (create, update, dry_run, bad_input):
             log(f"run: {step.__doc__}")
             times[f"{step.__name__}_seconds"] = round(step(session), 3)
+        log(f"run: {(own_bundle.__doc__ or '').splitlines()[0]}")
+        bundle = Path(tmp) / "cacert.pem"
+        run(["podman", "create", "--name", f"cs-ca-{token[-8:]}", IMAGE])
+        try:
+            run(["podman", "cp", f"cs-ca-{token[-8:]}:/{CERTIFI_BUNDLE}", str(bundle)])
+        finally:
+            run(["podman", "rm", "--force", f"cs-ca-{token[-8:]}"])
+        bundle.write_bytes(bundle.read_bytes() + b"\n" + ca_pem(emu))
+        times["own_bundle_seconds"] = round(own_bundle(session, bundle), 3)
+        log(f"run: {refused_runs.__doc__}")
+        times["refused_runs_seconds"] = round(refused_runs(session), 3)
+        log(f"run: {importtime.__doc__}")
+        loaded = importtime(session, held)
         log(f"warm runs, one secret: {WARM_ROUNDS} in the container, {WARM_ROUNDS} outside")
-        return times, warm_runs(session, WARM_ROUNDS)
+        return times, warm_runs(session, WARM_ROUNDS), len(loaded)
 
 
 def main() -> int:
     """Build, inspect, run every check; write the figures; exit 1 on a failed check."""
-    base_image = required_env("CS_FROM_IMAGE")
     try:
-        log("cold build (no layer cache; base image present)")
-        cold = build_image(no_cache=True)
-        log("warm build (nothing changed)")
-        warm = build_image(no_cache=False)
-        size, base_size = image_size(IMAGE), image_size(base_image)
-        contents = inspect_image()
-        times, warm_one = run_checks()
+        log("release image (scripts/release/image.py), loaded into podman")
+        release = release_image()
+        log("the Dockerfile's image (no layer cache)")
+        dockerfile = build_image(no_cache=True, tag=DOCKERFILE_IMAGE)
+        size = image_size(IMAGE)
+        contents, held = inspect_image()
+        times, warm_one, loaded = run_checks(held)
     except CheckError as failure:
         log(f"FAILED: {failure}")
         return 1
     finally:
         prune_dangling()
+    arch = release["arch"]
+    layer = release["images"][arch]["compressed_layer_bytes"]
     figures = {
-        "cold_build_seconds": round(cold, 2),
-        "warm_build_seconds": round(warm, 2),
+        "release_build_seconds": release["build_seconds"],
+        "dockerfile_build_seconds": round(dockerfile, 2),
         "image": IMAGE,
-        "base_image": base_image,
+        "arch": arch,
+        "manifest_digest": release["images"][arch]["manifest_digest"],
         "image_bytes": size,
-        "base_image_bytes": base_size,
-        "added_over_base_bytes": size - base_size,
+        "compressed_layer_bytes": layer,
         "contents": contents,
+        "modules_loaded": loaded,
         "run_seconds": times,
         "warm_run_one_secret": warm_one.figures(),
     }
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    print(f"build: cold {cold:.1f} s, warm {warm:.1f} s")
     print(
-        f"size: image {size / 1e6:.1f} MB = base {base_size / 1e6:.1f} MB"
-        f" + {(size - base_size) / 1e6:.2f} MB"
+        f"build: release image {release['build_seconds']:.1f} s"
+        f" ({release['images'][arch]['manifest_digest']}), Dockerfile {dockerfile:.1f} s"
+        " (the same files)"
     )
+    print(f"size ({arch}): {size / 1e6:.1f} MB unpacked, {layer / 1e6:.2f} MB gzip, one layer")
     print("runs: " + ", ".join(f"{k.removesuffix('_seconds')} {v:.2f} s" for k, v in times.items()))
+    print(f"importtime: {loaded} modules loaded, all held by the image")
     inside, outside = warm_one.container_median, warm_one.outside_median
     print(
         f"warm run, one secret (median of {WARM_ROUNDS}, interleaved): container"

@@ -6,16 +6,21 @@ agree on where podman's configuration and storage live.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import os
 import shlex
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 
@@ -24,6 +29,10 @@ from testkit import parse_output_file
 
 REPO = Path(__file__).resolve().parents[2]
 IMAGE = "localhost/codespaces-secrets:test"
+# The Dockerfile's image (main's `image: Dockerfile` path), built beside the release image.
+DOCKERFILE_IMAGE = "localhost/codespaces-secrets:dockerfile"
+IMAGE_PROGRAM = REPO / "scripts" / "release" / "image.py"
+RELEASE_OUT = REPO / "build" / "image"
 # pip inside a build step reaches PyPI through a proxy whose CA only the host bundle holds
 # (docs/containers.md, "The host's CA bundle"). It is mounted for the build, never copied
 # into the image.
@@ -76,6 +85,52 @@ def build_image(*, no_cache: bool, tag: str = IMAGE) -> float:
     start = time.monotonic()
     run(cmd)
     return time.monotonic() - start
+
+
+def release_image(tag: str = IMAGE, out: Path = RELEASE_OUT) -> dict[str, Any]:
+    """Build the release image for this machine (scripts/release/image.py) and load it.
+
+    Returns image.json (digests and sizes). The OCI layout is pulled into podman's store
+    as is (`podman pull oci:DIR`) and tagged.
+    """
+    start = time.monotonic()
+    run([sys.executable, str(IMAGE_PROGRAM), "--arch", "native", "--out", str(out)])
+    seconds = time.monotonic() - start
+    summary: dict[str, Any] = json.loads((out / "image.json").read_text(encoding="utf-8"))
+    (arch,) = summary["images"]
+    image_id = run(["podman", "pull", "--quiet", f"oci:{out / arch}"]).stdout.strip()
+    run(["podman", "tag", image_id, tag])
+    summary["build_seconds"] = round(seconds, 2)
+    summary["arch"] = arch
+    return summary
+
+
+@dataclass(frozen=True)
+class TreeFile:
+    """One entry of an image's file tree."""
+
+    kind: str
+    mode: int
+    link: str
+    sha256: str
+
+
+def image_tree(image: str) -> dict[str, TreeFile]:
+    """Every path of image's file system (from `podman export`), with its content digest."""
+    container = run(["podman", "create", image]).stdout.strip()
+    try:
+        proc = subprocess.run(["podman", "export", container], capture_output=True, check=True)
+    finally:
+        run(["podman", "rm", "--force", container])
+    tree: dict[str, TreeFile] = {}
+    with tarfile.open(fileobj=io.BytesIO(proc.stdout), mode="r:") as tar:
+        for member in tar.getmembers():
+            handle = tar.extractfile(member) if member.isfile() else None
+            digest = hashlib.sha256(handle.read()).hexdigest() if handle else ""
+            kind = "dir" if member.isdir() else "link" if member.issym() else "file"
+            name = member.name.removeprefix("./").rstrip("/")
+            tree[name] = TreeFile(kind, member.mode & 0o7777, member.linkname, digest)
+    return tree
 
 
 def prune_dangling() -> None:
@@ -187,6 +242,8 @@ def run_like_runner(
     extra_env: Mapping[str, str] | None = None,
     workspace_files: Mapping[str, bytes] | None = None,
     keep_container: str | None = None,
+    mounts: Mapping[str, str] | None = None,
+    command: Sequence[str] | None = None,
 ) -> RunnerRun:
     """Run the action's image the way the Actions runner runs a Docker action.
 
@@ -194,7 +251,9 @@ def run_like_runner(
     four runner folders mounted, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files under
     /github/file_commands. `--network host` stands in for the runner's network so the
     container reaches the emulator on 127.0.0.1. With keep_container, the container is
-    named and kept (no --rm) so a caller can `podman diff` it.
+    named and kept (no --rm) so a caller can `podman diff` it. mounts adds read-only
+    files (host path: container path); command replaces the image's ENTRYPOINT (its
+    first item) and arguments.
     """
     with tempfile.TemporaryDirectory(prefix="cs-runner-") as tmp:
         root = Path(tmp)
@@ -210,7 +269,12 @@ def run_like_runner(
             cmd += ["-e", name]  # by name: the value comes from podman's environment
         for name in RUNNER_MOUNTS:
             cmd += ["-v", f"{root / name}:/github/{name}"]
-        cmd.append(image)
+        for host, inside in (mounts or {}).items():
+            cmd += ["-v", f"{host}:{inside}:ro"]
+        if command:
+            cmd += ["--entrypoint", command[0], image, *command[1:]]
+        else:
+            cmd.append(image)
         log("$ " + shlex.join(cmd))
         start = time.monotonic()
         proc = subprocess.run(
@@ -254,9 +318,16 @@ def run_outside(
         return _finish(root, suffix, proc, seconds)
 
 
+# A secret's line shorter than this would match ordinary output ("x" in any word): a
+# check built on it proves nothing, so leaks() refuses it instead of reporting noise.
+SHORTEST_NEEDLE = 6
+
+
 def leaks(text: str, secrets: Sequence[str]) -> list[str]:
     """Lines of text that show any line of a secret, other than `::add-mask::` lines."""
     needles = [part for secret in secrets for part in secret.splitlines() if part.strip()]
+    short = [len(n) for n in needles if len(n.strip()) < SHORTEST_NEEDLE]
+    check(not short, f"a test secret has a line of {short} character(s): too short to check")
     return [
         line
         for line in text.splitlines()

@@ -46,6 +46,12 @@ def make_repo(root: Path, ca: bytes, file_value: str) -> None:
     """A git repository with the action, the workflow, the emulator's CA and a value file."""
     for name in ACTION_FILES:
         shutil.copy2(REPO / name, root / name)
+    # The Dockerfile's build stage runs the release image's assembler (scripts/release).
+    release = root / "scripts" / "release"
+    release.mkdir(parents=True)
+    for path in sorted((REPO / "scripts" / "release").glob("*")):
+        if path.is_file() and path.suffix in (".py", ".lock"):
+            shutil.copy2(path, release / path.name)
     shutil.copytree(
         REPO / "src" / "codespaces_secrets",
         root / "src" / "codespaces_secrets",
