@@ -18,16 +18,16 @@ E2E_STAMP := $(VENV)/.installed-e2e
 # Every recipe line sources the same paths (CONTAINERS_CONF, storage, image names).
 CONTAINER_ENV := source scripts/container/env.sh &&
 
-container-setup: ## podman, its configuration and a cached stand-in base image
+container-setup: ## podman, its config, a cached stand-in base (needs: root, apt, Debian 12; installs podman, buildah, runc, debootstrap)
 	$(CONTAINER_ENV) bash scripts/container/setup-podman.sh
 	$(CONTAINER_ENV) bash scripts/container/base-image.sh
 
-container-test: $(STAMP) container-setup ## build the release image and the Dockerfile; run it as the runner does
+container-test: $(STAMP) container-setup ## build the release image and the Dockerfile; run it as the runner does (needs: container-setup's)
 	$(CONTAINER_ENV) $(PY) scripts/container/container_test.py
 
 $(E2E_STAMP): requirements-e2e.txt $(STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements-e2e.txt
 	touch $@
 
-e2e: $(E2E_STAMP) container-setup ## a real workflow (uses: ./) run by act through podman
+e2e: $(E2E_STAMP) container-setup ## a real workflow (uses: ./) run by act through podman (needs: container-setup's)
 	$(CONTAINER_ENV) $(PY) scripts/container/e2e.py

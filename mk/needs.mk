@@ -10,7 +10,7 @@ if [ "$$(id -u)" -eq 0 ]; then sudo=; \
 elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
 else echo "make: $@ needs the Debian packages '$(1)'; installing them takes root (or sudo). Install them yourself, then re-run." >&2; exit 2; fi; \
 echo "Installing $(1) (Debian packages)"; \
-DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $(1) >/dev/null 2>&1 \
+DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $(1) >/dev/null 2>&1 \
 || { $$sudo apt-get update -q >/dev/null && \
-     DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $(1) >/dev/null; }
+     DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $(1) >/dev/null; }
 endef

@@ -18,18 +18,15 @@ release-image: $(STAMP) ## build the release image (amd64, arm64) into build/ima
 	$(PY) scripts/release/image.py
 
 # Only the binary is wanted: where systemd runs, the package would start a registry on :5000.
-release-setup: ## the local OCI registry and container tooling
+release-setup: ## the local OCI registry (needs: apt, root or sudo; installs docker-registry, disables its service) and container-setup's tooling
 	@command -v docker-registry >/dev/null 2>&1 || { \
+	  $(call apt_install,docker-registry); \
 	  sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  echo "Installing Debian's docker-registry (a local OCI registry)"; \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends docker-registry >/dev/null 2>&1 \
-	  || { $$sudo apt-get update -q >/dev/null && \
-	       DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends docker-registry >/dev/null; }; \
 	  $$sudo systemctl disable --now docker-registry >/dev/null 2>&1 || true; \
 	}
 
 # A podman store of its own (CS_STORE, see scripts/container/env.sh): the test removes
 # every image but the base from it, so builds start cold and pulls are real.
-release-test: $(VENV)/.installed-e2e release-setup ## the release path: registry, push by digest, pin, act pulls it
+release-test: $(VENV)/.installed-e2e release-setup ## the release path: registry, push by digest, pin, act pulls it (needs: release-setup's)
 	CS_STORE=release $(MAKE) --no-print-directory container-setup
 	export CS_STORE=release PYTHONPATH=scripts/release && $(CONTAINER_ENV) $(PY) scripts/container/release_test.py

@@ -100,5 +100,7 @@ def test_help_says_which_targets_install_debian_packages() -> None:
         check=True,
     )
     lines = {line.split()[1]: line for line in done.stdout.splitlines() if line.strip()}
-    for target in ("contract-setup", "bench-setup", "test"):
+    for target in ("contract-setup", "bench-setup", "test", "container-setup", "release-setup"):
         assert "apt" in lines[target], lines[target]
+    for target in ("container-test", "e2e", "release-test"):
+        assert "needs:" in lines[target], lines[target]

@@ -12,7 +12,17 @@ for tool in podman buildah runc debootstrap newuidmap slirp4netns; do
 done
 if ((${#need[@]})); then
   echo "setup-podman: missing ${need[*]}; installing with apt-get" >&2
-  [[ $(id -u) == 0 ]] || { echo "setup-podman: apt-get needs root" >&2; exit 1; }
+  command -v apt-get >/dev/null || {
+    echo "setup-podman: the container targets install podman, buildah, runc, debootstrap," \
+      "uidmap and slirp4netns with apt-get, which this machine lacks (Debian 12 needed)." \
+      "Install them yourself, then re-run." >&2
+    exit 2
+  }
+  [[ $(id -u) == 0 ]] || {
+    echo "setup-podman: installing ${need[*]} with apt-get needs root; run the target as" \
+      "root, or install them yourself, then re-run." >&2
+    exit 2
+  }
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     podman buildah runc debootstrap uidmap slirp4netns
