@@ -442,6 +442,11 @@ _COLUMNS = (
 )
 
 
+def _ratio_cell(row: Row) -> str:
+    ratio = row.ratio or 0.0
+    return f"{ratio:.2f}" if row.target is None else shown_ratio(ratio, row.target)
+
+
 def _cells(row: Row) -> list[str]:
     def ms(value: float | None) -> str:
         return "" if value is None else f"{value * 1000:.0f}"
@@ -454,7 +459,7 @@ def _cells(row: Row) -> list[str]:
         spread,
         "" if row.requests is None else str(row.requests),
         "" if row.minimum is None else str(row.minimum),
-        "" if row.ratio is None else f"{row.ratio:.2f}x",
+        "" if row.ratio is None else f"{_ratio_cell(row)}x",
         row.baseline,
         "" if row.target is None else f"<={row.target:.2f}x",
         row.verdict,
@@ -506,6 +511,18 @@ class Target:
     def line(self) -> str:
         """One printed line: verdict, scenario, the comparison, ratio and limit."""
         return (
-            f"{self.verdict}  {self.scenario}: {self.compares} = {self.ratio:.2f}x"
-            f" (target <= {self.limit:.2f}x)"
+            f"{self.verdict}  {self.scenario}: {self.compares} = "
+            f"{shown_ratio(self.ratio, self.limit)}x (target <= {self.limit:.2f}x)"
         )
+
+
+def shown_ratio(ratio: float, limit: float) -> str:
+    """The ratio to two decimals, or to as many more as it takes to differ from the limit.
+
+    A MISS of 1.0012 against 1.00 would otherwise print as "1.00x (target <= 1.00x)".
+    """
+    for places in range(2, 7):
+        shown = f"{ratio:.{places}f}"
+        if (ratio <= limit) == (float(shown) <= limit):
+            return shown
+    return f"{ratio:.6f}"
