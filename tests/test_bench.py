@@ -92,3 +92,20 @@ def test_the_action_is_timed_as_the_image_lays_it_out(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "::error" in done.stdout
+
+
+def test_a_ratio_is_printed_so_that_it_agrees_with_its_verdict() -> None:
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import benchlib as b; print(b.shown_ratio(1.0012, 1.0), b.shown_ratio(0.98, 1.15),"
+            " b.Target('s', 'a / b', 1.1501, 1.15).line())",
+        ],
+        cwd=BENCH,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert made.stdout.split(" ", 2)[:2] == ["1.001", "0.98"]
+    assert "MISS  s: a / b = 1.1501x (target <= 1.15x)" in made.stdout
