@@ -57,6 +57,21 @@ def collect(build: Path = BUILD, table: Path = TABLE) -> Figures:
                 "seconds",
             )
         }
+    bench = build / "bench.json"
+    if bench.exists():
+        document = json.loads(bench.read_text())
+        environment = document["environment"]
+        figures["speed"] = {
+            "machine": f"{environment['cpus']} cores; Python {environment['python']}, "
+            f"{environment['node'].replace('node v', 'Node ')}, "
+            f"`gh` {environment['gh'].split()[2]}",
+            "rows": [
+                {k: row[k] for k in ("scenario", "contender", "median", "requests")}
+                for row in document["rows"]
+                if "/" not in row["contender"]
+            ],
+            "targets": document["targets"],
+        }
     scale = build / "bench-scale.json"
     if scale.exists():
         document = json.loads(scale.read_text())
@@ -179,7 +194,64 @@ def limits(figures: Figures) -> str:
     return "\n".join(rows) + "\n"
 
 
+SPEED_COLUMNS = (
+    ("action", lambda c: c.startswith("action")),
+    ("floor", lambda c: c == "floor"),
+    ("floor, tuned", lambda c: c == "floor, collector tuned"),
+    ("JavaScript way", lambda c: c == "JavaScript way"),
+    ("gh", lambda c: c.startswith("gh secret set")),
+)
+
+
+def _baseline(compares: str) -> str:
+    """What a target compares the action with: "floor", "serial floor", "floor + listing"."""
+    return re.sub(r"\s*\d+( ms| requests)?", "", compares.split(" / ", 1)[1]).strip("() ")
+
+
+def _ratio(ratio: float, limit: float) -> str:
+    """Two decimals, or more until the shown ratio agrees with its verdict."""
+    for places in range(2, 7):
+        shown = f"{ratio:.{places}f}"
+        if (ratio <= limit) == (float(shown) <= limit):
+            return shown
+    return f"{ratio:.6f}"
+
+
+def speed(figures: Figures) -> str:
+    """The bench's medians per scenario, with every target's verdict."""
+    data = figures["speed"]
+    lines = [
+        f"Last run here ({data['machine']}), medians:",
+        "",
+        "| scenario | " + " | ".join(name for name, _ in SPEED_COLUMNS) + " | verdicts |",
+        "|---" * (len(SPEED_COLUMNS) + 2) + "|",
+    ]
+    scenarios = dict.fromkeys(row["scenario"].split(" ", 1)[1] for row in data["rows"])
+    for scenario in scenarios:
+        if scenario.startswith("start-up"):
+            continue
+        rows = [r for r in data["rows"] if r["scenario"].split(" ", 1)[1] == scenario]
+        cells = []
+        for _, matches in SPEED_COLUMNS:
+            found = next((r for r in rows if matches(r["contender"])), None)
+            if found is None:
+                cells.append("—")
+            elif scenario.startswith("requests"):
+                cells.append(str(found["requests"]))
+            else:
+                cells.append(f"{found['median'] * 1000:.0f} ms")
+        verdicts = "; ".join(
+            f"{_baseline(t['compares'])}: {_ratio(t['ratio'], t['limit'])}{TIMES} "
+            f"(≤ {t['limit']:.2f}{TIMES}) {t['verdict']}"
+            for t in data["targets"]
+            if t["scenario"] == scenario
+        )
+        lines.append(f"| {scenario} | " + " | ".join(cells) + f" | {verdicts} |")
+    return "\n".join(lines) + "\n"
+
+
 RENDERERS: Mapping[str, Callable[[Figures], str]] = {
+    "speed": speed,
     "limits": limits,
     "reliability": reliability,
     "one-job": one_job,
