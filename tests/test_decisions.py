@@ -313,6 +313,31 @@ def test_a_kept_list_is_read_again_right_before_its_write() -> None:
     assert any("changed since the plan (+octo-org/r8)" in line for line in events.warnings)
 
 
+@pytest.mark.parametrize(
+    ("kept", "remedy"),
+    [
+        (True, "no longer attaches these"),  # the secret's own list: the repository changed
+        (False, "must be a repository of the org"),  # the user's list: the entry is wrong
+    ],
+)
+def test_a_dropped_repository_gets_the_remedy_of_its_cause(kept: bool, remedy: str) -> None:
+    org = Org(secrets={"codespaces": {"A": "selected"}}, lists={"A": [7, 8]}, unattached={8})
+    github = GitHub(MemoryTransport(org))
+    chosen = () if kept else (Repository(7, "octo-org/r7"), Repository(8, "octo-org/r8"))
+    the_job = job(repositories=())
+    (store,) = plan_org("octo-org", the_job, github).stores
+    if not kept:
+        write = store.writes[0]._replace(repositories=chosen, keep_list=False)
+        store = store._replace(writes=(write,))
+    ledger = Ledger()
+    run = StoreRun(store, github, Recorder(), ledger)
+    run.run()
+    (result,) = ledger.results()
+    assert result.status is Status.FAILED
+    assert [r.id for r in result.repositories] == [7]  # what GitHub kept
+    assert any("did not attach 1 repository: octo-org/r8" in e and remedy in e for e in run.errors)
+
+
 class Retried:
     """A GitHub client whose every write was retried after a lost first attempt."""
 

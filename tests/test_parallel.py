@@ -205,3 +205,33 @@ def test_annotations_stop_at_githubs_limit_with_a_count(
     assert len(errors) == 10
     assert errors[-1].startswith("6 more error message(s) are in the step's log")
     assert run.stdout.count("error: Organization secrets not written: ") == 6
+
+
+def test_a_retry_after_a_lost_answer_reports_the_runs_own_change(
+    server: WireServer, run_action: RunAction
+) -> None:
+    """The first PUT and DELETE reach the server, whose answers are lost (the connection
+    closes); the retries find the secret there (204) and gone (404): both are this run's."""
+    attempts: dict[str, int] = {}
+    existing = wire.answer(
+        200, {"total_count": 1, "secrets": [{"name": "OLD", "visibility": "all"}]}
+    )
+
+    def lost_then_done(conn: socket.socket, request: Request) -> None:
+        key = request.method
+        attempts[key] = attempts.get(key, 0) + 1
+        if attempts[key] == 1:
+            conn.close()  # carried out, but the answer never arrives
+            return
+        wire.answer(204 if key == "PUT" else 404, {})(conn, request)
+
+    server.attack = github_like({"list": existing, "put": lost_then_done, "other": lost_then_done})
+    run = run_action(
+        None, clock=FakeTime().clock, api_url=server.url, name="NEW", value="v", delete="OLD"
+    )
+    assert run.exit_code == 0, run.log
+    assert [(r["name"], r["status"]) for r in run.results] == [
+        ("NEW", "created"),
+        ("OLD", "deleted"),
+    ]
+    assert attempts == {"PUT": 2, "DELETE": 2}

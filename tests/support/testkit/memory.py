@@ -102,7 +102,8 @@ class Org:
     """One organization's secret stores as a handler: keys, secrets, repository lists.
 
     ``limit``: GitHub's count limit per store (refused with 422 past it, like GitHub);
-    ``fail``: names whose PUT is answered with that status.
+    ``fail``: names whose PUT is answered with that status; ``unattached``: repository IDs
+    a PUT's list silently loses, as GitHub does with one it will not attach.
     """
 
     name: str = "octo-org"
@@ -111,6 +112,7 @@ class Org:
     lists: dict[str, list[int]] = field(default_factory=dict)  # name → repository IDs
     values: dict[str, str] = field(default_factory=dict)  # name → decrypted value
     fail: dict[str, int] = field(default_factory=dict)
+    unattached: set[int] = field(default_factory=set)  # IDs GitHub drops from a list, silently
     key: PrivateKey = field(default_factory=PrivateKey.generate)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -145,7 +147,8 @@ class Org:
         if created and self.limit is not None and len(store) >= self.limit:
             return answer(422, {"message": "Too many secrets"})
         store[name] = str(body["visibility"])
-        self.lists[name] = list(body.get("selected_repository_ids", []))
+        sent = body.get("selected_repository_ids", [])
+        self.lists[name] = [i for i in sent if i not in self.unattached]
         sealed = base64.b64decode(str(body["encrypted_value"]))
         self.values[name] = SealedBox(self.key).decrypt(sealed).decode()
         return answer(201 if created else 204)
