@@ -194,7 +194,8 @@ def limits(figures: Figures) -> str:
     return "\n".join(rows) + "\n"
 
 
-SPEED_COLUMNS = (
+# Each column of the speed table: its heading, and how the bench names its contender.
+SPEED_COLUMNS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("action", lambda c: c.startswith("action")),
     ("floor", lambda c: c == "floor"),
     ("floor, tuned", lambda c: c == "floor, collector tuned"),
