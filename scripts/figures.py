@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from codespaces_secrets.retry import minimum_write_time
+from testkit.durations import duration
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
@@ -80,19 +81,8 @@ def collect(build: Path = BUILD, table: Path = TABLE) -> Figures:
     return figures
 
 
-def _duration(seconds: float) -> str:
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min {secs:02d} s"
-    if minutes:
-        return f"{minutes} min {secs:02d} s"
-    return f"{secs} s"
-
-
 def _seconds(value: float) -> str:
-    return _duration(value) if value >= 60 else f"{value:.1f} s"
+    return duration(value) if value >= 60 else f"{value:.1f} s"
 
 
 def reliability(figures: Figures) -> str:
@@ -153,8 +143,8 @@ def scale(figures: Figures) -> str:
     for p in figures["scale"]:
         tokens = f"{p['tokens']} (one per org)" if p["per_org_tokens"] else str(p["tokens"])
         rows.append(
-            f"| {p['orgs']} | {tokens} | {p['writes']:,} | {_duration(p['simulated_seconds'])} "
-            f"| {_duration(p['floor_seconds'])} | {p['requests']:,} | {p['limit_hits']} |"
+            f"| {p['orgs']} | {tokens} | {p['writes']:,} | {duration(p['simulated_seconds'])} "
+            f"| {duration(p['floor_seconds'])} | {p['requests']:,} | {p['limit_hits']} |"
         )
     return "\n".join(rows) + "\n"
 

@@ -37,6 +37,7 @@ from codespaces_secrets.inputs import DEFAULT_RUN_MINUTES
 from codespaces_secrets.retry import minimum_write_time
 from github_emulator import Emulator
 from testkit import ROOT, ActionRun, FakeTime, LaneTime, run_in_process, runner_env
+from testkit.durations import duration
 
 ORG_COUNTS = (1, 10, 50)
 SECRETS_PER_ORG = 20
@@ -150,18 +151,6 @@ def measure(count: int, per_org_tokens: bool, workdir: Path) -> Point:
         run_time_limit_minutes=minutes,
         default_limit_verdict=verdict,
     )
-
-
-def duration(seconds: float) -> str:
-    """`1 h 08 min 19 s`, `3 min 00 s`, `0 s`."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min {secs:02d} s"
-    if minutes:
-        return f"{minutes} min {secs:02d} s"
-    return f"{secs} s"
 
 
 def short(verdict: str) -> str:

@@ -257,13 +257,19 @@ class Report:
             )
 
 
-def short_summary(result: RunResult) -> list[str]:
-    """A summary for a run too large for the tables: failures first, then the counts."""
+def _head(result: RunResult) -> list[str]:
+    """The summary's title, and what kind of run it was when not a plain one."""
     lines = [SUMMARY_TITLE, ""]
     if result.dry_run:
         lines += ["> **Dry run**: nothing was written or deleted; this is what would change.", ""]
     if result.interrupted:
         lines += ["> **Interrupted**: the run was stopped; below is what was done so far.", ""]
+    return lines
+
+
+def short_summary(result: RunResult) -> list[str]:
+    """A summary for a run too large for the tables: failures first, then the counts."""
+    lines = _head(result)
     lines += [
         f"> {len(result.results)} results: too many for a table within GitHub's 1 MiB step "
         "summary. Failures are listed first, then the counts; every result is in the "
@@ -289,11 +295,7 @@ def short_summary(result: RunResult) -> list[str]:
 
 def summary_lines(result: RunResult) -> list[str]:
     """Markdown: per org, per store, a table of what changed (before → after)."""
-    lines = [SUMMARY_TITLE, ""]
-    if result.dry_run:
-        lines += ["> **Dry run**: nothing was written or deleted; this is what would change.", ""]
-    if result.interrupted:
-        lines += ["> **Interrupted**: the run was stopped; below is what was done so far.", ""]
+    lines = _head(result)
     orgs = list(dict.fromkeys(r.org for r in result.results))
     for org in orgs:
         rows = [r for r in result.results if r.org == org]
