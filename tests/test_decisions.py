@@ -25,7 +25,7 @@ from codespaces_secrets.plan import (
     plan_org,
 )
 from codespaces_secrets.prune import PruneLimitError
-from codespaces_secrets.results import Status
+from codespaces_secrets.results import SecretResult, Status
 from testkit import Recorder
 from testkit.memory import MemoryTransport, Org
 
@@ -392,3 +392,14 @@ def test_a_stopped_run_reports_what_it_knows() -> None:
         ("B", Status.UNKNOWN, IN_FLIGHT),
         ("C", Status.FAILED, NOT_ATTEMPTED),
     ]
+
+
+def test_a_closed_ledger_keeps_what_it_knew() -> None:
+    ledger = Ledger()
+    ledger.expect("octo-org", Store.CODESPACES, "A")
+    in_flight = SecretResult("octo-org", Store.CODESPACES, "A", Status.CREATED)
+    ledger.sending(in_flight)
+    kept = ledger.close()
+    # A lane whose connection is closed under it makes a failure of its request: too late.
+    ledger.record(in_flight._replace(status=Status.FAILED, error="connection closed"))
+    assert [r.status for r in kept] == [r.status for r in ledger.results()] == [Status.UNKNOWN]

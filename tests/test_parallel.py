@@ -235,3 +235,31 @@ def test_a_retry_after_a_lost_answer_reports_the_runs_own_change(
         ("OLD", "deleted"),
     ]
     assert attempts == {"PUT": 2, "DELETE": 2}
+
+
+def test_a_signal_while_tokens_work_side_by_side_loses_no_answered_write(
+    server: WireServer, tmp_path: Path
+) -> None:
+    normal = github_like({})
+    stalled = wire.stall(server.stopped)
+
+    def third_write_stalls(conn: socket.socket, request: Request) -> None:
+        third = request.method == "PUT" and request.path.endswith("/C")
+        (stalled if third else normal)(conn, request)
+
+    server.attack = third_write_stalls
+    inputs = {
+        "token": "",
+        "tokens": "\n".join(f"org-{x}=ghp_tokenForOrg{x}{'0' * 30}" for x in "ab"),
+        "org": "org-a\norg-b",
+        "secrets": "A=1\nB=2\nC=3\nD=4",
+    }
+    env = runner_env(tmp_path, {**inputs, "api-url": server.url}, {})
+    run = run_measured(env, signal_after=(2.0, signal.SIGTERM), timeout=30).run
+    assert run.exit_code == 143, run.log
+    assert "Traceback" not in run.log
+    expected = [("A", "created"), ("B", "created"), ("C", "unknown"), ("D", "failed")]
+    assert [(r["org"], r["name"], r["status"]) for r in run.results] == [
+        (org, name, status) for org in ("org-a", "org-b") for name, status in expected
+    ]
+    assert Path(env["GITHUB_OUTPUT"]).read_text().count("status<<") == 1

@@ -123,6 +123,7 @@ def execute(
         lanes.run(job.orgs, config.access.token_id, run.apply)
     except Interrupted:
         interrupted = True
+        ledger.close()  # before the lanes' connections close under them
         lanes.stop()
     finally:
         clients.close()

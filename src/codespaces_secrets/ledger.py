@@ -29,6 +29,18 @@ class Ledger:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._slots: dict[Slot, SecretResult] = {}
+        self._closed = False
+
+    def close(self) -> tuple[SecretResult, ...]:
+        """Keep what is known now, and nothing recorded later; return it.
+
+        When a run stops, a lane may still be inside a request: whatever it makes of that
+        request afterwards (an error as its connection is closed) must not replace the
+        "unknown" the report says of it.
+        """
+        with self._lock:
+            self._closed = True
+            return tuple(self._slots.values())
 
     def expect(self, org: str, store: Store, name: str) -> None:
         """Reserve the slot of a planned change: "not attempted" until told otherwise."""
@@ -46,7 +58,8 @@ class Ledger:
     def record(self, result: SecretResult) -> None:
         """What is known now of one change (its slot keeps its place in the order)."""
         with self._lock:
-            self._slots[(result.org, result.store, result.name)] = result
+            if not self._closed:
+                self._slots[(result.org, result.store, result.name)] = result
 
     def results(self) -> tuple[SecretResult, ...]:
         """Every slot, in the order the slots were reserved."""
