@@ -26,7 +26,7 @@ from codespaces_secrets.report import Report, Runner, summary_lines
 from codespaces_secrets.results import RunResult, SecretResult, Status
 from github_emulator import ADMIN_TOKEN, Emulator
 from github_emulator.model import RecordedRequest
-from testkit import FakeTime, Recorder, run_measured, runner_env, wire
+from testkit import FakeTime, Recorder, parse_output_file, run_measured, runner_env, wire
 from testkit.attacks import github_like
 from testkit.wire import Request, WireServer
 
@@ -149,12 +149,9 @@ def test_a_run_of_5000_results_fits_githubs_limits(
     tokens = many_orgs(emulator, 50)
     lines = "\n".join(f"{org}={token}" for org, token in tokens.items())
     secrets = "\n".join(f"SECRET_{n:03}=value-{n:03}" for n in range(100))
-    temp = tmp_path / "runner-temp"
-    temp.mkdir()
     run = run_action(
         emulator,
         clock=FakeTime().clock,
-        env={"RUNNER_TEMP": str(temp)},
         token="",
         tokens=lines,
         org="\n".join(tokens),
@@ -168,13 +165,16 @@ def test_a_run_of_5000_results_fits_githubs_limits(
     assert len(run.summary.encode()) < 1024 * 1024
     assert 0 < len(run.results) < 5000  # as many as fit
     # The file holds every result, in the order of the inputs.
-    full = json.loads(Path(run.outputs["results-file"]).read_text())
+    # A path relative to the workspace: the folder a Docker action shares with later steps.
+    relative = run.outputs["results-file"]
+    assert relative.startswith(".org-secrets/results-")
+    workspace = tmp_path / "run0" / "workspace"  # run_action's first run
+    full = json.loads((workspace / relative).read_text())
     assert len(full) == 5000
     assert [(r["org"], r["name"]) for r in full[:2]] == [
         ("org-00", "SECRET_000"),
         ("org-00", "SECRET_001"),
     ]
-    assert Path(run.outputs["results-file"]).parent == temp
     assert any("holds" in n and "of 5000 results" in n for n in run.commands("notice"))
 
 
@@ -187,12 +187,15 @@ def test_a_summary_too_long_for_tables_lists_failures_first_and_counts(tmp_path:
     ]
     assert not fits_summary(summary_lines(RunResult(tuple(failed))))
     summary, output = tmp_path / "summary.md", tmp_path / "output"
-    report = Report(Runner(io.StringIO(), output, summary, temp=tmp_path))
+    report = Report(Runner(io.StringIO(), output, summary, workspace=tmp_path))
     report.run_result(RunResult(tuple(failed), errors=("one", "two")))
     text = summary.read_text()
     assert len(text.encode()) < 1024 * 1024
     assert text.index("**Failures**") < text.index("- **octo-org**: 1800 secret(s): 1800 failed")
     assert "… and 1600 more." in text
+    # Every result is in the file, in the workspace, named by a relative path.
+    outputs = parse_output_file(output.read_text())
+    assert len(json.loads((tmp_path / outputs["results-file"]).read_text())) == 1800
 
 
 def test_annotations_stop_at_githubs_limit_with_a_count(

@@ -130,5 +130,5 @@ def runner_from(environ: Mapping[str, str], log: TextIO | None = None) -> Runner
         summary=Path(summary) if summary else None,
         # Re-run with debug logging sets RUNNER_DEBUG; the older secret ACTIONS_STEP_DEBUG.
         debug=environ.get("RUNNER_DEBUG") == "1" or environ.get("ACTIONS_STEP_DEBUG") == "true",
-        temp=Path(environ["RUNNER_TEMP"]) if environ.get("RUNNER_TEMP") else None,
+        workspace=Path(environ["GITHUB_WORKSPACE"]) if environ.get("GITHUB_WORKSPACE") else None,
     )

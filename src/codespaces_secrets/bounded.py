@@ -7,7 +7,7 @@ https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow
 A run of 5,000 writes (50 orgs of 100 secrets) reports about 1.4 MB of results. So past
 these budgets the ``results`` output holds the failures first, then as many results as
 fit; the summary lists the failures first and counts the rest; and the full detail goes
-to the ``results-file`` output, a JSON file under ``RUNNER_TEMP`` for upload-artifact.
+to the ``results-file`` output, a JSON file in the workspace for upload-artifact.
 """
 
 from __future__ import annotations

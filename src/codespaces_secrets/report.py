@@ -29,6 +29,7 @@ from .redact import inert, pieces
 from .results import RunResult, SecretResult, Status
 
 SUMMARY_TITLE = "### Organization secrets"
+RESULTS_FOLDER = ".org-secrets"  # in the workspace: the results-file output's folder
 MAX_LISTED_PROBLEMS = 50
 MAX_LISTED_RETRIES = 10
 SIGNAL_NAMES = {2: "SIGINT", 15: "SIGTERM"}
@@ -41,7 +42,7 @@ class Runner(NamedTuple):
     output: Path | None  # $GITHUB_OUTPUT; None outside a runner
     summary: Path | None  # $GITHUB_STEP_SUMMARY
     debug: bool = False  # the run has debug logging on
-    temp: Path | None = None  # $RUNNER_TEMP: where the results-file goes
+    workspace: Path | None = None  # $GITHUB_WORKSPACE: where the results-file goes
 
 
 class Report:
@@ -199,19 +200,26 @@ class Report:
         self._append_summary(lines if fits_summary(lines) else short_summary(result))
 
     def _results_file(self, result: RunResult) -> str:
-        """Every result, in full, as JSON in a new file under RUNNER_TEMP ('' without one)."""
-        if self.runner.temp is None:
+        """Every result, in full, as JSON in a new file in the workspace ('' without one).
+
+        The workspace is the one folder a Docker action shares with the job's later steps
+        under the same path relative to it (`/github/workspace` inside, the checkout
+        outside): `RUNNER_TEMP` is a host path that older runners do not mount into the
+        container. So the output is that relative path, which upload-artifact and `run`
+        steps resolve from the workspace.
+        """
+        if self.runner.workspace is None:
             return ""
+        folder = self.runner.workspace / RESULTS_FOLDER
         try:
-            handle, name = tempfile.mkstemp(
-                prefix="org-secrets-results-", suffix=".json", dir=self.runner.temp
-            )
+            folder.mkdir(exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix="results-", suffix=".json", dir=folder)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump([r.as_output() for r in result.results], out)
         except OSError as exc:
-            self.warning(f"Cannot write the results file under RUNNER_TEMP: {exc.strerror}.")
+            self.warning(f"Cannot write the results file in the workspace: {exc.strerror}.")
             return ""
-        return name
+        return f"{RESULTS_FOLDER}/{Path(name).name}"
 
     def _retries_note(self, *, failed: bool) -> None:
         """Survived faults: one notice with the count; before a failure, warnings."""

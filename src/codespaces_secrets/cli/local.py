@@ -100,6 +100,7 @@ def runner_environment(
         "GITHUB_API_URL": full["api-url"],
         "GITHUB_OUTPUT": str(files / "output"),
         "GITHUB_STEP_SUMMARY": str(files / "summary.md"),
+        "RUNNER_TEMP": str(files),  # as on a runner
     }
     return runner
 

@@ -86,9 +86,12 @@ def input_env(inputs: Mapping[str, str]) -> dict[str, str]:
 def runner_env(
     workdir: Path, inputs: Mapping[str, str], extra: Mapping[str, str]
 ) -> dict[str, str]:
-    """A minimal runner environment with fresh output and summary files under ``workdir``."""
+    """A minimal runner environment with fresh output and summary files under ``workdir``,
+    and a ``RUNNER_TEMP`` (the results-file goes there)."""
     files = workdir / "file_commands"
     files.mkdir(parents=True, exist_ok=True)
+    temp = workdir / "runner_temp"
+    temp.mkdir(exist_ok=True)
     output = files / "output"
     summary = files / "summary"
     output.write_text("")
@@ -100,6 +103,7 @@ def runner_env(
         "GITHUB_STEP_SUMMARY": str(summary),
         "GITHUB_WORKSPACE": str(workspace),
         "GITHUB_ACTIONS": "true",
+        "RUNNER_TEMP": str(temp),
     }
     env.update(input_env(inputs))
     env.update(extra)
