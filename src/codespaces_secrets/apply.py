@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .config import Repository, Store, Visibility
+from .config import Store, Visibility
 from .crypto import seal
 from .errors import ActionError, ApiError, Interrupted, KeyRejectedError, LimitError
 from .events import Events
 from .github import GitHub, Outcome, PublicKey
 from .ledger import Ledger
 from .plan import Delete, StorePlan, Write
-from .results import SecretResult, Status
+from .results import ListChange, SecretResult, Status
 
 NOT_PRUNED = "not pruned: a write to this store failed"
 NO_ROOM = (
@@ -137,7 +137,8 @@ class StoreRun:
             return write
         self.events.warning(
             f"{self.where}: the repository list of {name} changed since the plan "
-            f"({_change(write.repositories, now)}); the list as it is now is kept."
+            f"({', '.join(ListChange.of(write.repositories, now).marks())}); the list as it is now "
+            "is kept."
         )
         return write._replace(repositories=now)
 
@@ -236,14 +237,6 @@ class StoreRun:
         if self.done is not None and (result.previous_visibility or result.visibility):
             self.done(self.plan.org, self.plan.store)  # a write, or a delete of a secret
         return result
-
-
-def _change(before: tuple[Repository, ...], now: tuple[Repository, ...]) -> str:
-    """``+added -removed`` by name, between two repository lists."""
-    old, new = {r.id: r.full_name for r in before}, {r.id: r.full_name for r in now}
-    added = [f"+{n}" for i, n in new.items() if i not in old]
-    removed = [f"-{n}" for i, n in old.items() if i not in new]
-    return ", ".join(added + removed)
 
 
 def _written(

@@ -24,9 +24,10 @@ from actions_toolkit.command import Command
 from actions_toolkit.file_command import prepare_key_value_message
 
 from .bounded import ANNOTATIONS_PER_KIND, MAX_LISTED_FAILURES, fits_summary, results_output
+from .config import Repository
 from .errors import InputProblem
 from .redact import inert, pieces
-from .results import RunResult, SecretResult, Status
+from .results import ListChange, RunResult, SecretResult, Status
 
 SUMMARY_TITLE = "### Organization secrets"
 RESULTS_FOLDER = ".org-secrets"  # in the workspace: the results-file output's folder
@@ -349,14 +350,12 @@ def _visibility_change(r: SecretResult) -> str:
 
 def _repository_change(r: SecretResult) -> str:
     """The repositories now, with what was added (+) and removed (-) by name."""
-    before = {x.id: x.full_name for x in r.previous_repositories or ()}
-    after = {x.id: x.full_name for x in r.repositories}
+    before = r.previous_repositories or ()
+    after: tuple[Repository, ...] = r.repositories
     if r.status in (Status.DELETED, Status.WOULD_DELETE, Status.ABSENT, Status.FAILED):
-        after = before if r.status is Status.FAILED else {}
-    added = [name for i, name in after.items() if i not in before]
-    removed = [name for i, name in before.items() if i not in after]
-    kept = [name for i, name in after.items() if i in before]
-    parts = kept + [f"+{name}" for name in added] + [f"-{name}" for name in removed]
+        after = before if r.status is Status.FAILED else ()
+    change = ListChange.of(before, after)
+    parts = change.kept + change.marks()
     return ", ".join(parts) if parts else "—"
 
 

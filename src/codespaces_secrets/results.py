@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -22,6 +22,29 @@ class Status(StrEnum):
     ABSENT = "absent"  # asked to delete a secret the store does not have: not an error
     FAILED = "failed"
     UNKNOWN = "unknown"  # in flight when the run was stopped: it may have been written
+
+
+class ListChange(NamedTuple):
+    """Two repository lists compared, by name: kept, added and removed (in list order)."""
+
+    kept: list[str]
+    added: list[str]
+    removed: list[str]
+
+    @classmethod
+    def of(cls, before: Iterable[Repository], after: Iterable[Repository]) -> ListChange:
+        """What changed from ``before`` to ``after`` (repositories matched by ID)."""
+        old = {r.id: r.full_name for r in before}
+        new = {r.id: r.full_name for r in after}
+        return cls(
+            [name for i, name in new.items() if i in old],
+            [name for i, name in new.items() if i not in old],
+            [name for i, name in old.items() if i not in new],
+        )
+
+    def marks(self) -> list[str]:
+        """``+added`` and ``-removed`` names."""
+        return [f"+{name}" for name in self.added] + [f"-{name}" for name in self.removed]
 
 
 class SecretResult(NamedTuple):
