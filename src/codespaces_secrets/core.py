@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import threading
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import urlsplit
 
-from .apiroot import is_github_host
 from .clock import SYSTEM_CLOCK, Clock
 from .config import Access, Config, Job, Store, Visibility
 from .errors import ActionError, Interrupted
@@ -68,9 +66,8 @@ class _Clients:
     ) -> None:
         self.access, self.connect, self.clock, self.events = access, connect, clock, events
         self.redactor = redactor
-        host = urlsplit(access.api_url).hostname or ""
         # One retry budget for the run, shared by every token's transport.
-        self.retrier = Retrier(access.retry, clock, custom_host=not is_github_host(host))
+        self.retrier = Retrier.for_api(access.retry, access.api_url, clock)
         self.by_token: dict[int, GitHub] = {}
         self._lock = threading.Lock()
 

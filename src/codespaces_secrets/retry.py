@@ -15,7 +15,9 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
+from .apiroot import is_github_host
 from .clock import Clock
 from .config import RetryPolicy
 
@@ -92,6 +94,12 @@ class Retrier:
         self.answered = False  # the server has answered at least once in this run
         # Tokens work side by side (``lanes``): time any of them loses is the run's.
         self._lock = threading.Lock()
+
+    @classmethod
+    def for_api(cls, policy: RetryPolicy, api_url: str, clock: Clock) -> Retrier:
+        """The budget for a run against ``api_url`` (a host not GitHub's is ``custom_host``)."""
+        host = urlsplit(api_url).hostname or ""
+        return cls(policy, clock, custom_host=not is_github_host(host))
 
     def charge(self, seconds: float) -> None:
         """Charge the time a failed attempt took to the run's budget."""

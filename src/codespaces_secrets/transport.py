@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from . import paging, remedies
-from .apiroot import host_of, is_github_host, is_loopback, within_api
+from .apiroot import host_of, is_loopback, within_api
 from .attempt import Limits, NoAnswer, make_attempt, new_session
 from .errors import ApiError, KeyRejectedError, RetriesExhaustedError, bad_answer
 from .redact import Redactor, inert
@@ -53,17 +53,14 @@ class HttpTransport:
         """
         self.api_url = access.api_url.rstrip("/")
         self.host = host_of(self.api_url)
-        hostname = urlsplit(self.api_url).hostname or ""
         self.clock, self.events = clock, events
-        self.retrier = retrier or Retrier(
-            access.retry, clock, custom_host=not is_github_host(hostname)
-        )
+        self.retrier = retrier or Retrier.for_api(access.retry, self.api_url, clock)
         self.limits = limits or Limits()
         self.pacer = pacer or WritePacer()
         self.redactor = redactor or Redactor()
         self.redactor.add(access.token)
         network = access.network
-        loopback = is_loopback(hostname)
+        loopback = is_loopback(urlsplit(self.api_url).hostname or "")
         self.proxies = {} if loopback else dict(network.proxies)
         self.verify: bool | str = network.ca_bundle or True
         self.session = new_session(access.token)
