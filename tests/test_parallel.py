@@ -27,7 +27,7 @@ from codespaces_secrets.results import RunResult, SecretResult, Status
 from github_emulator import ADMIN_TOKEN, Emulator
 from github_emulator.model import RecordedRequest
 from testkit import FakeTime, Recorder, parse_output_file, run_measured, runner_env, wire
-from testkit.attacks import github_like
+from testkit.attacks import github_like, third_write_stalls
 from testkit.wire import Request, WireServer
 
 from conftest import RunAction
@@ -110,15 +110,7 @@ def test_a_short_run_prints_no_progress(emulator: Emulator, run_action: RunActio
 def test_a_signal_mid_store_reports_every_answered_write(
     server: WireServer, tmp_path: Path
 ) -> None:
-    normal = github_like({})
-    stalled = wire.stall(server.stopped)
-
-    def third_write_stalls(conn: socket.socket, request: Request) -> None:
-        (stalled if request.method == "PUT" and request.path.endswith("/C") else normal)(
-            conn, request
-        )
-
-    server.attack = third_write_stalls
+    server.attack = github_like(third_write_stalls(server))
     inputs = {"token": "tok", "org": "octo-org", "secrets": "A=1\nB=2\nC=3\nD=4"}
     env = runner_env(tmp_path, {**inputs, "api-url": server.url}, {})
     run = run_measured(env, signal_after=(2.0, signal.SIGTERM), timeout=30).run
@@ -243,14 +235,7 @@ def test_a_retry_after_a_lost_answer_reports_the_runs_own_change(
 def test_a_signal_while_tokens_work_side_by_side_loses_no_answered_write(
     server: WireServer, tmp_path: Path
 ) -> None:
-    normal = github_like({})
-    stalled = wire.stall(server.stopped)
-
-    def third_write_stalls(conn: socket.socket, request: Request) -> None:
-        third = request.method == "PUT" and request.path.endswith("/C")
-        (stalled if third else normal)(conn, request)
-
-    server.attack = third_write_stalls
+    server.attack = github_like(third_write_stalls(server))
     inputs = {
         "token": "",
         "tokens": "\n".join(f"org-{x}=ghp_tokenForOrg{x}{'0' * 30}" for x in "ab"),

@@ -141,7 +141,8 @@ SIGNALLED = ("A", "B", "C", "D")  # the batch of a signalled run; C's write stal
 SIGNALLED_REPORT = [("A", "created"), ("B", "created"), ("C", "unknown"), ("D", "failed")]
 
 
-def _third_write_stalls(server: WireServer) -> Mapping[str, Route]:
+def third_write_stalls(server: WireServer) -> Mapping[str, Route]:
+    """Routes for ``github_like``: every PUT is created, except secret C's, which stalls."""
     stalled, created = wire.stall(server.stopped), wire.answer(201, {})
 
     def put(conn: socket.socket, request: Request) -> None:
@@ -340,7 +341,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "SIGTERM with a write in flight",
-        wire_routes=_third_write_stalls,
+        wire_routes=third_write_stalls,
         signal_after=(1.5, signal.SIGTERM),
     ),
     Case(
