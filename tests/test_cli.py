@@ -598,7 +598,14 @@ def test_make_run_local_runs_the_action_against_the_emulator(tmp_path: Path) -> 
         )
     )
     done = subprocess.run(
-        ["make", "--no-print-directory", "run-local", f"INPUTS={inputs}"],
+        # The run's workspace (where results-file goes) is the test's, not the checkout.
+        [
+            "make",
+            "--no-print-directory",
+            "run-local",
+            f"INPUTS={inputs}",
+            f"ARGS=--workspace {tmp_path}",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -610,6 +617,7 @@ def test_make_run_local_runs_the_action_against_the_emulator(tmp_path: Path) -> 
     assert "octo-org codespaces: A (private), B (private)" in done.stdout
     assert "octo-labs codespaces: A (private), B (private)" in done.stdout
     assert "CANARY" not in done.stdout + done.stderr
+    assert list((tmp_path / ".org-secrets").glob("results-*.json"))
 
 
 def test_the_action_defaults_are_action_yml_s() -> None:
