@@ -1,4 +1,4 @@
-"""The release image's builder: same inputs, same bytes; the lock, the ELF reader, the table.
+"""The release image's builder: same inputs, same bytes; the lock, the ELF reader and stripper.
 
 The whole build (downloads, the image's interpreter) runs in `make container-test` and
 `make release-test`; these check the parts that decide its bytes, in-process.
@@ -10,10 +10,13 @@ import gzip
 import hashlib
 import io
 import json
+import py_compile
 import re
 import shutil
+import subprocess
 import sys
 import tarfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -108,6 +111,88 @@ def test_the_elf_reader_finds_what_a_program_loads(release: dict[str, ModuleType
         elf.dynamic(b"#!/bin/sh\n")
 
 
+def test_stripping_keeps_a_shared_library_loadable(
+    release: dict[str, ModuleType], tmp_path: Path
+) -> None:
+    """PyNaCl's libsodium, as the pinned wheel ships it, loses its debug sections and works.
+
+    The stripped copy replaces the one in a copy of the installed nacl package, which a
+    fresh interpreter imports to seal and open a box.
+    """
+    elf = release["elf"]
+    import nacl  # noqa: PLC0415
+
+    package = Path(nacl.__file__).parent
+    library = next(package.glob("_sodium*.so"))
+    data = library.read_bytes()
+    stripped = elf.strip(data)
+    assert len(stripped) < len(data) // 4
+    assert elf.strip(stripped) == stripped
+    assert elf.dynamic(stripped) == elf.dynamic(data)
+    shutil.copytree(package, tmp_path / "nacl", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "nacl" / library.name).write_bytes(stripped)
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import nacl, nacl.public as p\n"
+        "assert nacl.__file__.startswith(sys.argv[1]), nacl.__file__\n"
+        "key = p.PrivateKey.generate()\n"
+        "print(p.SealedBox(key).decrypt(p.SealedBox(key.public_key).encrypt(b'sealed')).decode())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", script, str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "sealed", "")
+    with pytest.raises(ValueError, match="not a 64-bit"):
+        elf.strip(b"#!/bin/sh\n")
+
+
+def test_the_standard_library_goes_into_one_stored_archive(
+    release: dict[str, ModuleType], tmp_path: Path
+) -> None:
+    """Bytecode moves into python311.zip (stored, the same bytes each time) and imports
+    from there; extension modules stay files, and emptied folders go."""
+    rootfs = release["rootfs"]
+
+    def pyc(text: str) -> bytes:
+        source, compiled = tmp_path / "module.py", tmp_path / "module.pyc"
+        source.write_text(text)
+        py_compile.compile(
+            str(source), cfile=str(compiled), doraise=True,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )  # fmt: skip
+        return compiled.read_bytes()
+
+    package, module = pyc(""), pyc("ANSWER = 42\n")
+
+    def tree() -> dict[str, object]:
+        entries: dict[str, object] = {}
+        rootfs.add_file(entries, "usr/lib/python3.11/probe/__init__.pyc", package)
+        rootfs.add_file(entries, "usr/lib/python3.11/probe/deep.pyc", module)
+        rootfs.add_file(entries, "usr/lib/python3.11/lib-dynload/_x.so", b"\x7fELF")
+        return entries
+
+    first, second = tree(), tree()
+    rootfs.stdlib_zip(first)
+    rootfs.stdlib_zip(second)
+    assert first == second
+    assert sorted(first) == [
+        "usr", "usr/lib", "usr/lib/python3.11", "usr/lib/python3.11/lib-dynload",
+        "usr/lib/python3.11/lib-dynload/_x.so", "usr/lib/python311.zip",
+    ]  # fmt: skip
+    archive = tmp_path / "python311.zip"
+    archive.write_bytes(first["usr/lib/python311.zip"].data)  # type: ignore[attr-defined]
+    with zipfile.ZipFile(archive) as opened:
+        assert {i.compress_type for i in opened.infolist()} == {zipfile.ZIP_STORED}
+        assert opened.namelist() == ["probe/__init__.pyc", "probe/deep.pyc"]
+    script = "import sys; sys.path.insert(0, sys.argv[1]); import probe.deep as d; print(d.ANSWER)"
+    done = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", script, str(archive)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (done.stdout.strip(), done.stderr) == ("42", "")
+
+
 def test_the_lock_pins_every_package_for_both_architectures(
     release: dict[str, ModuleType],
 ) -> None:
@@ -160,12 +245,3 @@ def test_the_image_leaves_out_what_dockerignore_leaves_out(
     assert "entrypoint.py" in files
     assert "codespaces_secrets/process.py" in files
     assert not [name for name in files if "/cli/" in name or name.endswith("__main__.py")]
-
-
-def test_readme_shows_the_generated_table() -> None:
-    table = (ROOT / "docs" / "image-figures.md").read_text(encoding="utf-8")
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("<!-- image-figures:start -->\n", 1)[1]
-    block = block.split("<!-- image-figures:end -->", 1)[0]
-    assert block == table
-    assert "Generated by `make release-test`" in table

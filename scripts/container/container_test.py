@@ -25,6 +25,7 @@ import secrets
 import statistics
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,14 +187,24 @@ def bad_input(session: Session) -> float:
 
 
 CERTIFI_BUNDLE = "usr/lib/python3/dist-packages/certifi/cacert.pem"
+STDLIB = "usr/lib/python3.11/"
+# The standard library's bytecode, in one archive (scripts/release/rootfs.py, stdlib_zip).
+STDLIB_ZIP = "usr/lib/python311.zip"
 # Bytecode-only modules of the standard library, extension modules, sources with their
 # bytecode beside them: the module names an image's files hold.
 _MODULE_ROOTS = ("usr/lib/python3.11/lib-dynload/", "usr/lib/python3.11/",
                  "usr/lib/python3/dist-packages/", "app/")  # fmt: skip
 
 
-def modules_held(tree: dict[str, TreeFile]) -> set[str]:
-    """The importable module names the tree's files provide."""
+def stdlib_members() -> list[str]:
+    """The names in the image's standard library archive, read by its own interpreter."""
+    script = f"import zipfile; print(*zipfile.ZipFile('/{STDLIB_ZIP}').namelist())"
+    probe = ["podman", "run", "--rm", "--entrypoint", "/usr/bin/python3.11", IMAGE, "-I", "-c"]
+    return run([*probe, script]).stdout.split()
+
+
+def modules_held(tree: Iterable[str]) -> set[str]:
+    """The importable module names the tree's paths provide."""
     names = set()
     for path in tree:
         root = next((r for r in _MODULE_ROOTS if path.startswith(r)), None)
@@ -224,14 +235,12 @@ def inspect_image() -> tuple[dict[str, int], set[str]]:
         check(not held, f"the image holds the command line's {held[:3]}")
     check(not any("/.cache/" in p or p.startswith("root/") for p in tree), "a cache in the image")
     check(not any(p.startswith(("bin/", "usr/bin/sh")) for p in tree), "a shell in the image")
-    check(
-        all(
-            p.startswith("usr/lib/python3.11/lib-dynload/") or not p.endswith(".py")
-            for p in tree
-            if p.startswith("usr/lib/python3.11/")
-        ),
-        "standard library sources in the image (bytecode only)",
-    )
+    loose = [p for p in tree if p.startswith(STDLIB) and p != f"{STDLIB}lib-dynload"
+             and not p.startswith(f"{STDLIB}lib-dynload/")]  # fmt: skip
+    check(not loose, f"standard library files outside its archive: {loose[:5]}")
+    members = stdlib_members()
+    check("encodings/__init__.pyc" in members, "the standard library archive lacks encodings")
+    check(not [m for m in members if not m.endswith(".pyc")], "sources in the stdlib archive")
     check(tree.get(CERTIFI_BUNDLE, TreeFile("", 0, "", "")).kind == "file", "no CA bundle")
     check("lib/x86_64-linux-gnu/libgcc_s.so.1" in tree or "lib/aarch64-linux-gnu/libgcc_s.so.1"
           in tree, "libgcc_s.so.1 (dlopen'ed when a thread exits) is missing")  # fmt: skip
@@ -251,7 +260,7 @@ def inspect_image() -> tuple[dict[str, int], set[str]]:
         "pyc_files": len(compiled),
         "layers": len(layers),
     }
-    return counts, modules_held(tree)
+    return counts, modules_held([*tree, *(STDLIB + member for member in members)])
 
 
 def own_bundle(session: Session, bundle: Path) -> float:
@@ -307,12 +316,15 @@ def refused_runs(session: Session) -> float:
 
 
 # -X importtime also lists imports that failed. These are tried and let go by design:
-# site's optional hooks, other platforms' modules (Windows, Jython), and the optional
-# accelerators and extras of requests and urllib3. Any other missing module fails.
+# site's optional hooks, other platforms' modules (Windows, Jython), the optional
+# accelerators and extras of requests and urllib3, and the CJK codec tables that
+# charset_normalizer probes at import (the image leaves them out: rootfs.CJK_CODECS).
+# Any other missing module fails.
 OPTIONAL_IMPORTS = {
     "sitecustomize", "usercustomize", "_winapi", "nt", "winreg", "org", "org.python",
     "org.python.core", "backports", "brotli", "brotlicffi", "chardet", "simplejson",
-    "socks", "zstandard",
+    "socks", "zstandard", "_codecs_cn", "_codecs_hk", "_codecs_iso2022", "_codecs_jp",
+    "_codecs_kr", "_codecs_tw",
 }  # fmt: skip
 
 
