@@ -9,9 +9,9 @@
 #                       127.0.0.1; runs the e2e workflow under act with `image: Dockerfile`,
 #                       then with action.yml pinned by digest to the release image (built
 #                       twice: the same digest) beside a pinned no-op container action, both
-#                       pulled fully cold; checks both paths the way `make e2e` does. Figures
-#                       in build/release-figures.json, the table in docs/image-figures.md and
-#                       README's "What each job pays". About three minutes.
+#                       pulled fully cold, in five jobs; checks every run the way `make e2e`
+#                       does. Figures in build/release-figures.json (`make figures` puts them
+#                       in README's "What each job pays"). About three minutes.
 .PHONY: release-image release-test release-setup
 
 release-image: $(STAMP) ## build the release image (amd64, arm64) into build/image; print digests

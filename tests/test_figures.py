@@ -21,11 +21,11 @@ def test_every_figures_block_says_what_the_table_says() -> None:
 
 def test_the_documents_hold_every_block() -> None:
     readme = (ROOT / "README.md").read_text()
-    for name in ("limits", "one-job", "scale", "reliability", "speed"):
+    for name in ("limits", "one-job", "scale", "reliability", "speed", "image", "container"):
         assert f"<!-- figures: {name} -->" in readme
     assert "<!-- figures: one-job-ratio -->" in (ROOT / "CHANGELOG.md").read_text()
     table = json.loads((ROOT / "docs" / "figures.json").read_text())
-    assert {"reliability", "scale", "one_job", "speed"} <= set(table)
+    assert {"reliability", "scale", "one_job", "speed", "image", "container"} <= set(table)
 
 
 def test_a_changed_figure_is_caught(tmp_path: Path) -> None:
