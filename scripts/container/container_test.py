@@ -190,8 +190,9 @@ CERTIFI_BUNDLE = "usr/lib/python3/dist-packages/certifi/cacert.pem"
 STDLIB = "usr/lib/python3.11/"
 # The standard library's bytecode, in one archive (scripts/release/rootfs.py, stdlib_zip).
 STDLIB_ZIP = "usr/lib/python311.zip"
-# Bytecode-only modules of the standard library, extension modules, sources with their
-# bytecode beside them: the module names an image's files hold.
+# Where the image's files provide modules: bytecode standing where its source would be
+# (the standard library's archive members under STDLIB), extension modules, and
+# entrypoint.py.
 _MODULE_ROOTS = ("usr/lib/python3.11/lib-dynload/", "usr/lib/python3.11/",
                  "usr/lib/python3/dist-packages/", "app/")  # fmt: skip
 
@@ -219,7 +220,7 @@ def modules_held(tree: Iterable[str]) -> set[str]:
 
 
 def inspect_image() -> tuple[dict[str, int], set[str]]:
-    """What the image holds: one layer; /app only the action, compiled; no emulator, CLI.
+    """What the image holds: one layer; /app only the action, as bytecode; no emulator, CLI.
 
     Returns counts for the figures, and the module names the image's files provide."""
     tree = image_tree(IMAGE)
@@ -227,8 +228,15 @@ def inspect_image() -> tuple[dict[str, int], set[str]]:
     top = sorted({p.split("/")[0] for p in app})
     check(top == ["codespaces_secrets", "entrypoint.py"], f"/app holds {top}")
     sources = [p for p in app if p.endswith(".py") and p != "entrypoint.py"]
-    compiled = [p for p in app if p.endswith(".pyc")]
-    check(len(compiled) == len(sources), f"{len(sources)} modules, {len(compiled)} .pyc")
+    check(not sources, f"sources in /app besides entrypoint.py: {sources[:3]}")
+    compiled = sorted(p.removesuffix("c") for p in app if p.endswith(".pyc"))
+    package = REPO / "src" / "codespaces_secrets"
+    modules = sorted(
+        f"codespaces_secrets/{path.relative_to(package).as_posix()}"
+        for path in package.rglob("*.py")
+        if path.name != "__main__.py" and "cli" not in path.relative_to(package).parts
+    )
+    check(compiled == modules, f"/app's bytecode is not the package's modules: {compiled[:3]}")
     check(not any("github_emulator" in p for p in tree), "the image holds the emulator")
     for unwanted in ("cli/", "__main__.py", "py.typed"):
         held = [p for p in app if p.startswith(f"codespaces_secrets/{unwanted}")]
@@ -256,7 +264,7 @@ def inspect_image() -> tuple[dict[str, int], set[str]]:
     check(not differ, f"the Dockerfile's image differs from the release image: {differ[:10]}")
     counts = {
         "files": sum(1 for f in tree.values() if f.kind != "dir"),
-        "modules": len(sources),
+        "modules": len(modules),
         "pyc_files": len(compiled),
         "layers": len(layers),
     }

@@ -8,19 +8,24 @@ What goes in, and why:
   run time) but for its CJK codecs (see CJK_CODECS). Compiled, without sources, in one
   archive (see stdlib_zip). Modules of the closure the action never reaches are left out
   by rule, see LEFT_OUT;
-- the wheels of requirements.txt (hash-pinned, --no-deps), plus bytecode, in
+- the wheels of requirements.txt (hash-pinned, --no-deps) in
   /usr/lib/python3/dist-packages, a folder Debian's interpreter always searches; certifi's
-  cacert.pem among them is the CA bundle requests verifies against. Two changes, both
-  made the same way on every host: the shared libraries lose the sections the loader
-  never maps (elf.strip: PyNaCl's libsodium carries its debug information, 5.3 MB ->
-  0.6 MB), and cffi's Python package is left out (WHEEL_LEFT_OUT);
+  cacert.pem among them is the CA bundle requests verifies against. Their Python modules
+  as bytecode (below), their shared libraries without the sections the loader never maps
+  (elf.strip, the same bytes on every host: PyNaCl's libsodium carries its debug
+  information, 5.3 MB -> 0.6 MB), and without cffi's Python package (WHEEL_LEFT_OUT);
 - the action (/app: entrypoint.py and the package, minus what .dockerignore leaves out),
-  with its sources (tracebacks show lines) and bytecode;
+  as bytecode;
 - every shared library those ELF files need (DT_NEEDED, followed to the end), plus the
   ones glibc loads with dlopen: libgcc_s.so.1, which pthread_exit needs to unwind a thread
   that ends while the interpreter shuts down (the deadline watchdog).
 Bytecode is written with unchecked-hash headers (no source mtime in it) by the image's own
-interpreter, so the bytes depend on the inputs alone.
+interpreter, so the bytes depend on the inputs alone. It is sourceless (PEP 3147): each
+module's .pyc stands where its .py would, and the source is not in the image (nothing
+runs it, and a layer is unpacked file by file: half the files, a cold pull here about a
+tenth faster). A traceback still names the file and line (the path of the source in the
+checkout or the wheel), without the line's text; entrypoint.py, the script the interpreter
+is given, stays a source.
 """
 
 from __future__ import annotations
@@ -393,15 +398,18 @@ def assemble(arch: str, cache: Path) -> Tree:
                     continue
                 if prefix == SITE and rel.startswith(WHEEL_LEFT_OUT):
                     continue
+                if path.suffix == ".py" and rel != "entrypoint.py":
+                    # Bytecode only, where the source was (see the module's docstring);
+                    # a module an extension module shadows (mypyc keeps its sources
+                    # beside the compiled one) is never imported: neither goes in.
+                    if not any(path.parent.glob(f"{path.stem}.*.so")):
+                        jobs.append((path, f"/{prefix}/{rel}", out / prefix / f"{rel}c"))
+                    continue
                 mode = 0o755 if path.stat().st_mode & stat.S_IXUSR else 0o644
                 data = path.read_bytes()
                 if prefix == SITE and elf.is_elf(data):
                     data = elf.strip(data)
                 add_file(tree, f"{prefix}/{rel}", data, mode)
-                if path.suffix == ".py" and rel != "entrypoint.py":
-                    cached = f"{path.parent.relative_to(base).as_posix()}/__pycache__/"
-                    cached += f"{path.stem}.cpython-{PYVER.replace('.', '')}.pyc"
-                    jobs.append((path, f"/{prefix}/{rel}", out / prefix / cached))
         compile_all(python, jobs)
         for _source, _shown, cfile in jobs:
             add_file(tree, cfile.relative_to(out).as_posix(), cfile.read_bytes())
