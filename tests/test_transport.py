@@ -6,9 +6,12 @@ requests, faults and headers are real, only time is simulated.
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from codespaces_secrets.attempt import Limits
+from codespaces_secrets.clock import Clock
 from codespaces_secrets.config import Access, RetryPolicy
 from codespaces_secrets.errors import ApiError, RetriesExhaustedError
 from codespaces_secrets.retry import Decision, Fault, Retrier, WritePacer, minimum_write_time
@@ -45,9 +48,35 @@ def test_server_errors_are_retried_with_backoff(emulator: Emulator, status: int)
 def test_dropped_connections_are_retried(emulator: Emulator) -> None:
     emulator.inject("GET", KEY, drop=True, times=2)
     fake, log = FakeTime(), list[str]()
-    transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
+    answer = transport(emulator, fake, log).request("GET", KEY, operation="fetch the key")
     assert len(fake.sleeps) == 2
     assert "connection reset; retrying" in log[0]
+    assert answer.retried  # the dropped attempts reached the server: they may have run
+
+
+def test_a_refused_connection_is_retried_but_never_taken_for_an_attempt_that_ran() -> None:
+    """Nothing listens at first; the server comes up during the wait before the retry.
+
+    The refused attempt never reached a server, so the answer is not marked retried: a
+    write answered "updated" after it is someone else's secret, not the run's own.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    fake, log = FakeTime(), list[str]()
+    with Emulator(port=port) as late:
+        late.stop()
+
+        def sleep(seconds: float) -> None:
+            fake.sleep(seconds)
+            late.start()
+
+        clock = Clock(monotonic=fake.monotonic, wall=fake.wall, sleep=sleep)
+        access = Access(f"http://127.0.0.1:{port}", ADMIN_TOKEN, RetryPolicy())
+        http = HttpTransport(access, clock=clock, events=Recorder(retries=log))
+        answer = http.request("GET", KEY, operation="fetch the key")
+    assert (answer.status, answer.retried, len(fake.sleeps)) == (200, False, 1)
+    assert "connection refused; retrying" in log[0]
 
 
 def test_retry_after_is_honoured(emulator: Emulator) -> None:

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from .seam import Answer
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+# Failures that show a request never left this machine (no address for the name, or no
+# connection: refused, by GitHub or a proxy): an answer after them follows no attempt
+# that may have been carried out, so a write's "updated" then is not the run's own.
+NEVER_SENT = frozenset({"name not found", "connection refused"})
 MAX_REDIRECTS = 5
 
 
@@ -109,7 +113,7 @@ class HttpTransport:
                 )
             except NoAnswer as exc:
                 fault = exc.fault
-                lost = lost or fault.kind != "name not found"
+                lost = lost or fault.kind not in NEVER_SENT
             else:
                 self.retrier.answered = True
                 elapsed = self.clock.monotonic() - started
