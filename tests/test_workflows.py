@@ -10,7 +10,11 @@ import pytest
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+# The project's workflows, and the one `make e2e` and `make release-test` run under act.
+WORKFLOWS = [
+    *sorted((ROOT / ".github" / "workflows").glob("*.yml")),
+    ROOT / "scripts" / "container" / "e2e-workflow.yml",
+]
 # owner/repo[/path]@<40 hex> # vMAJOR.MINOR.PATCH
 PINNED = re.compile(r"uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
