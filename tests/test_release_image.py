@@ -66,6 +66,17 @@ def test_the_same_tree_gives_the_same_digests(release: dict[str, ModuleType]) ->
     assert later.layer.digest != one.layer.digest
 
 
+def test_another_interpreter_packs_the_same_layer(release: dict[str, ModuleType]) -> None:
+    """image.py has the image's own interpreter pack the layer (tree in, blob out);
+    given the same interpreter as this one, the image is the one packed in-process."""
+    oci, rootfs = release["oci"], release["rootfs"]
+    here = oci.build("arm64", a_tree(rootfs), 1_700_000_000)
+    there = oci.build("arm64", a_tree(rootfs), 1_700_000_000, python=[sys.executable])
+    assert there == here
+    with pytest.raises(SystemExit, match="packing the layer failed"):
+        oci.build("arm64", a_tree(rootfs), 0, python=[sys.executable, "-c", "raise SystemExit(3)"])
+
+
 def test_the_layer_is_sorted_owned_by_root_and_dated_by_the_epoch(
     release: dict[str, ModuleType],
 ) -> None:

@@ -61,13 +61,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     arches = [rootfs.host_arch() if a == "native" else a for a in args.arch or rootfs.TRIPLETS]
     epoch = source_date_epoch()
+    cache = cache_dir()
+    here = rootfs.host_arch()
+    packer = rootfs.interpreter(rootfs.staging(here, cache), here)
     images = []
     for position, arch in enumerate(arches):
-        tree = rootfs.assemble(arch, cache_dir())
+        tree = rootfs.assemble(arch, cache)
         if args.rootfs and position == 0:
             shutil.rmtree(args.rootfs, ignore_errors=True)
             rootfs.write_tree(tree, args.rootfs, epoch)
-        images.append(oci.build(arch, tree, epoch))
+        images.append(oci.build(arch, tree, epoch, python=packer))
     top = oci.index(images)
     shutil.rmtree(args.out, ignore_errors=True)
     for image in images:

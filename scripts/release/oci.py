@@ -4,6 +4,12 @@ One layer on nothing (scratch): a tar with names sorted, owner root, every mtime
 SOURCE_DATE_EPOCH; gzip without a name or time in its header; a config whose dates are
 SOURCE_DATE_EPOCH. The digests are computed here, so the image a registry receives (the
 blobs are pushed as written, never recompressed) has the digest this program printed.
+
+The tar and its gzip are bytes that Python's tarfile and the zlib it links decide, and
+both differ between hosts (a GitHub runner's Python is not this machine's, and some
+systems link zlib-ng, whose deflate output differs). Given the image's own interpreter
+(`python`), the layer is packed by it: Debian's Python and zlib, from debian.lock, so the
+digest depends on the pinned inputs alone.
 """
 
 from __future__ import annotations
@@ -13,8 +19,12 @@ import gzip
 import hashlib
 import io
 import json
+import pickle
+import subprocess
+import sys
 import tarfile
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,17 +98,46 @@ def layer_tar(tree: Tree, epoch: int) -> bytes:
     return buffer.getvalue()
 
 
-def build(arch: str, tree: Tree, epoch: int) -> Image:
-    """The image of tree for arch."""
+def pack(tree: Tree, epoch: int) -> tuple[bytes, str, int]:
+    """The layer of tree: its gzip, and the digest and size of the tar inside."""
     tar = layer_tar(tree, epoch)
-    layer = Blob(LAYER, gzip.compress(tar, compresslevel=9, mtime=0))
+    digest = "sha256:" + hashlib.sha256(tar).hexdigest()
+    return gzip.compress(tar, compresslevel=9, mtime=0), digest, len(tar)
+
+
+def pack_with(python: Sequence[str], tree: Tree, epoch: int) -> tuple[bytes, str, int]:
+    """pack, run by the interpreter python (argv): the tree goes to it on stdin."""
+    here = str(Path(__file__).resolve().parent)
+    script = f"import sys; sys.path.insert(0, {here!r}); import oci; oci.pack_stdio()"
+    done = subprocess.run(
+        [*python, "-I", "-c", script],
+        input=pickle.dumps((tree, epoch)), capture_output=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"oci: packing the layer failed: {done.stderr.decode(errors='replace')}")
+    header, blob = done.stdout.split(b"\n", 1)
+    digest, size = header.decode().split()
+    return blob, digest, int(size)
+
+
+def pack_stdio() -> None:
+    """The other end of pack_with: (tree, epoch) from stdin, the packed layer to stdout."""
+    tree, epoch = pickle.load(sys.stdin.buffer)  # noqa: S301 (from pack_with, this program)
+    blob, digest, size = pack(tree, epoch)
+    sys.stdout.buffer.write(f"{digest} {size}\n".encode() + blob)
+
+
+def build(arch: str, tree: Tree, epoch: int, python: Sequence[str] | None = None) -> Image:
+    """The image of tree for arch; with python (argv), its layer packed by that interpreter."""
+    data, diff_id, tar_bytes = pack_with(python, tree, epoch) if python else pack(tree, epoch)
+    layer = Blob(LAYER, data)
     created = datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     config = {
         "created": created,
         "architecture": ARCHITECTURES[arch],
         "os": "linux",
         "config": {"Entrypoint": ENTRYPOINT},
-        "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(tar).hexdigest()]},
+        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
         "history": [{"created": created, "created_by": "scripts/release/image.py"}],
     }
     config_blob = Blob(CONFIG, canonical(config))
@@ -108,7 +147,7 @@ def build(arch: str, tree: Tree, epoch: int) -> Image:
         "config": config_blob.descriptor(),
         "layers": [layer.descriptor()],
     }
-    return Image(arch, layer, config_blob, Blob(MANIFEST, canonical(manifest)), len(tar))
+    return Image(arch, layer, config_blob, Blob(MANIFEST, canonical(manifest)), tar_bytes)
 
 
 def canonical(value: object) -> bytes:
