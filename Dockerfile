@@ -22,7 +22,7 @@ COPY scripts/release/debian.lock scripts/release/debs.py scripts/release/elf.py 
      scripts/release/oci.py scripts/release/rootfs.py scripts/release/image.py \
      /src/scripts/release/
 COPY src/codespaces_secrets /src/src/codespaces_secrets
-RUN python /src/scripts/release/image.py --arch native --out /tmp/image --rootfs /rootfs
+RUN python /src/scripts/release/image.py --arch native --rootfs /rootfs --tree-only
 
 FROM scratch
 COPY --from=build /rootfs/ /

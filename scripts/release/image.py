@@ -1,13 +1,15 @@
 """Build the release image for every architecture, reproducibly, without a base image.
 
-    python scripts/release/image.py [--out DIR] [--arch amd64 --arch arm64] [--rootfs DIR]
+    python scripts/release/image.py [--out DIR] [--arch amd64 --arch arm64]
+                                    [--rootfs DIR [--tree-only]]
 
 Assembles the file tree (rootfs.py) from the locked Debian packages (debian.lock), the
 hash-pinned wheels and the action, makes one single-layer OCI image per architecture
 and an index over them (oci.py), and writes an OCI layout per architecture (DIR/ARCH) and
 one for the index (DIR/index), plus DIR/image.json with the digests and sizes. With
 --rootfs, the tree of the first architecture is also written there as plain files (what
-a Dockerfile stage copies onto scratch). Downloads and the compiling interpreter are
+a Dockerfile stage copies onto scratch); with --tree-only as well, nothing else (no
+layer to pack, the Dockerfile's case). Downloads and the compiling interpreter are
 cached under ${XDG_CACHE_HOME:-~/.cache}/codespaces-secrets/release. SOURCE_DATE_EPOCH
 (default: the time of the last commit that changed an input, else 0) is every file's
 mtime and the image's date.
@@ -58,18 +60,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--arch", action="append", choices=[*sorted(rootfs.TRIPLETS), "native"])
     parser.add_argument("--rootfs", type=Path, help="also write the first tree here")
+    parser.add_argument(
+        "--tree-only", action="store_true", help="with --rootfs: write the tree, make no image"
+    )
     args = parser.parse_args(argv)
+    if args.tree_only and not args.rootfs:
+        parser.error("--tree-only needs --rootfs")
     arches = [rootfs.host_arch() if a == "native" else a for a in args.arch or rootfs.TRIPLETS]
     epoch = source_date_epoch()
     cache = cache_dir()
-    here = rootfs.host_arch()
-    packer = rootfs.interpreter(rootfs.staging(here, cache), here)
     images = []
     for position, arch in enumerate(arches):
         tree = rootfs.assemble(arch, cache)
         if args.rootfs and position == 0:
             shutil.rmtree(args.rootfs, ignore_errors=True)
             rootfs.write_tree(tree, args.rootfs, epoch)
+            if args.tree_only:
+                return 0
+        # The image's own interpreter (this machine's architecture) packs every layer:
+        # assemble() has made it ready.
+        here = rootfs.host_arch()
+        packer = rootfs.interpreter(rootfs.staging(here, cache), here)
         images.append(oci.build(arch, tree, epoch, python=packer))
     top = oci.index(images)
     shutil.rmtree(args.out, ignore_errors=True)
