@@ -23,9 +23,9 @@ Bytecode is written with unchecked-hash headers (no source mtime in it) by the i
 interpreter, so the bytes depend on the inputs alone. It is sourceless (PEP 3147): each
 module's .pyc stands where its .py would, and the source is not in the image (nothing
 runs it, and a layer is unpacked file by file: half the files, a cold pull here about a
-tenth faster). A traceback still names the file and line (the path of the source in the
-checkout or the wheel), without the line's text; entrypoint.py, the script the interpreter
-is given, stays a source.
+tenth faster). A traceback still names the file and line (the in-image path the source
+would have), without the line's text; entrypoint.py, the script the interpreter is given,
+stays a source.
 """
 
 from __future__ import annotations
@@ -121,9 +121,9 @@ LEFT_OUT = (
 )
 # The CJK codecs (the C tables _codecs_* and _multibytecodec, and the encodings modules
 # that import them): nothing the action reads is decoded with them. It decodes its inputs
-# and files as UTF-8, GitHub's answers with json.loads (UTF-8, -16 or -32 by the JSON rules) and
-# header bytes as Latin-1, and writes the log as UTF-8 (-X utf8); no charset a server
-# names is ever looked up. (charset_normalizer, imported by requests, probes the C tables
+# and files as UTF-8, GitHub's answers with json.loads (UTF-8, -16 or -32 by the JSON
+# rules) and header bytes as Latin-1, and writes the log as UTF-8 (-X utf8); no charset a
+# server names is ever looked up. (charset_normalizer, imported by requests, probes the C tables
 # at import with `except ImportError`: without them it ranks CJK charsets as single-byte
 # when guessing an encoding, which the action never asks it to do.)
 CJK_CODECS = ("_codecs_", "_multibytecodec")
