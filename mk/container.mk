@@ -23,7 +23,7 @@ container-setup: ## podman, its config, a cached stand-in base (needs: root, apt
 	$(CONTAINER_ENV) bash scripts/container/base-image.sh
 
 container-test: $(STAMP) container-setup ## build the release image and the Dockerfile; run it as the runner does (needs: container-setup's)
-	$(CONTAINER_ENV) $(PY) scripts/container/container_test.py
+	export PYTHONPATH=scripts/release && $(CONTAINER_ENV) $(PY) scripts/container/container_test.py
 
 $(E2E_STAMP): requirements-e2e.txt $(STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements-e2e.txt

@@ -8,9 +8,9 @@ from __future__ import annotations
 import compileall
 import marshal
 import re
-import shutil
 import statistics
 import subprocess
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TypeVar
 
 REPO = Path(__file__).resolve().parents[2]
-ENTRYPOINT = REPO / "entrypoint.py"
 # The interpreter flags of the image's ENTRYPOINT (Dockerfile), so the start-up measured
 # here is the start-up a workflow pays (minus the container itself).
 PYTHON_FLAGS = ("-E", "-s", "-B", "-u", "-X", "utf8")
@@ -27,7 +26,6 @@ PYTHON_FLAGS = ("-E", "-s", "-B", "-u", "-X", "utf8")
 # nothing else, as the image does (`make bench` builds it). The development .venv would
 # add its editable installs' import hooks to every start, which no user pays.
 RUNTIME_PYTHON = REPO / "build" / "bench-runtime" / "bin" / "python"
-_PACKAGE = "src/codespaces_secrets/"
 _K = TypeVar("_K")
 
 
@@ -35,25 +33,20 @@ class BenchError(RuntimeError):
     """A contender did not do what it was asked: the figures would be meaningless."""
 
 
-def _left_out_of_image() -> list[str]:
-    """The package's files that .dockerignore keeps out of the image (the command line...)."""
-    lines = (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
-    return [line.removeprefix(_PACKAGE) for line in lines if line.startswith(_PACKAGE)]
-
-
 def image_app(dest: Path) -> Path:
     """Lay out the action as the image's /app (entry point beside the package), compiled.
 
-    Returns the entry point. Compiled as the Dockerfile does, so no run pays for it.
+    Returns the entry point. The files are the image builder's own list
+    (scripts/release/rootfs.py: the package minus what .dockerignore leaves out), compiled
+    beforehand as in the image, so no run pays for it.
     """
-    package = dest / "codespaces_secrets"
-    shutil.copytree(
-        REPO / _PACKAGE,
-        package,
-        ignore=shutil.ignore_patterns("__pycache__", *_left_out_of_image()),
-    )
-    shutil.copy2(ENTRYPOINT, dest / "entrypoint.py")
-    compileall.compile_dir(str(package), quiet=1)
+    sys.path.insert(0, str(REPO / "scripts" / "release"))
+    import rootfs  # noqa: PLC0415 (a folder of scripts, found by path)
+
+    for name, data in rootfs.app_files().items():
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        (dest / name).write_bytes(data)
+    compileall.compile_dir(str(dest / "codespaces_secrets"), quiet=1)
     return dest / "entrypoint.py"
 
 

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import rootfs
 from containerlib import (
     DOCKERFILE_IMAGE,
     IMAGE,
@@ -187,9 +188,9 @@ def bad_input(session: Session) -> float:
 
 
 CERTIFI_BUNDLE = "usr/lib/python3/dist-packages/certifi/cacert.pem"
-STDLIB = "usr/lib/python3.11/"
-# The standard library's bytecode, in one archive (scripts/release/rootfs.py, stdlib_zip).
-STDLIB_ZIP = "usr/lib/python311.zip"
+STDLIB = f"{rootfs.STDLIB}/"
+# The standard library's bytecode, in one archive (rootfs.stdlib_zip).
+STDLIB_ZIP = rootfs.STDLIB_ZIP
 # Where the image's files provide modules: bytecode standing where its source would be
 # (the standard library's archive members under STDLIB), extension modules, and
 # entrypoint.py.
@@ -230,12 +231,7 @@ def inspect_image() -> tuple[dict[str, int], set[str]]:
     sources = [p for p in app if p.endswith(".py") and p != "entrypoint.py"]
     check(not sources, f"sources in /app besides entrypoint.py: {sources[:3]}")
     compiled = sorted(p.removesuffix("c") for p in app if p.endswith(".pyc"))
-    package = REPO / "src" / "codespaces_secrets"
-    modules = sorted(
-        f"codespaces_secrets/{path.relative_to(package).as_posix()}"
-        for path in package.rglob("*.py")
-        if path.name != "__main__.py" and "cli" not in path.relative_to(package).parts
-    )
+    modules = sorted(name for name in rootfs.app_files() if name != "entrypoint.py")
     check(compiled == modules, f"/app's bytecode is not the package's modules: {compiled[:3]}")
     check(not any("github_emulator" in p for p in tree), "the image holds the emulator")
     for unwanted in ("cli/", "__main__.py", "py.typed"):
