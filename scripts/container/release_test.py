@@ -394,15 +394,16 @@ def build_release(out: Path) -> dict[str, Any]:
 
 def layout_blobs(out: Path, summary: dict[str, Any]) -> tuple[list[oci.Blob], oci.Blob]:
     """Every blob of the index layout image.py wrote, and the index itself."""
-    blobs_dir = out / "index" / "blobs" / "sha256"
-    index_blob = oci.Blob(oci.INDEX, (blobs_dir / summary["index_digest"][7:]).read_bytes())
+    layout = out / "index"
+    index_blob = oci.Blob(oci.INDEX, layout_blob(layout, summary["index_digest"]))
     blobs = []
     for entry in json.loads(index_blob.data)["manifests"]:
-        manifest = json.loads((blobs_dir / entry["digest"][7:]).read_bytes())
+        manifest_data = layout_blob(layout, entry["digest"])
+        manifest = json.loads(manifest_data)
         for ref, kind in [(manifest["config"], oci.CONFIG),
                           *[(layer, oci.LAYER) for layer in manifest["layers"]]]:  # fmt: skip
-            blobs.append(oci.Blob(kind, (blobs_dir / ref["digest"][7:]).read_bytes()))
-        blobs.append(oci.Blob(oci.MANIFEST, (blobs_dir / entry["digest"][7:]).read_bytes()))
+            blobs.append(oci.Blob(kind, layout_blob(layout, ref["digest"])))
+        blobs.append(oci.Blob(oci.MANIFEST, manifest_data))
     return blobs, index_blob
 
 
