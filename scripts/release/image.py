@@ -69,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     arches = [rootfs.host_arch() if a == "native" else a for a in args.arch or rootfs.TRIPLETS]
     epoch = source_date_epoch()
     cache = cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    # The image's own interpreter (this machine's architecture) packs every layer.
+    here = rootfs.host_arch()
+    packer = None if args.tree_only else rootfs.interpreter(rootfs.staging(here, cache), here)
     images = []
     for position, arch in enumerate(arches):
         tree = rootfs.assemble(arch, cache)
@@ -77,10 +81,6 @@ def main(argv: list[str] | None = None) -> int:
             rootfs.write_tree(tree, args.rootfs, epoch)
             if args.tree_only:
                 return 0
-        # The image's own interpreter (this machine's architecture) packs every layer:
-        # assemble() has made it ready.
-        here = rootfs.host_arch()
-        packer = rootfs.interpreter(rootfs.staging(here, cache), here)
         images.append(oci.build(arch, tree, epoch, python=packer))
     top = oci.index(images)
     shutil.rmtree(args.out, ignore_errors=True)
