@@ -9,11 +9,11 @@
 #                       127.0.0.1; runs the e2e workflow under act with `image: Dockerfile`,
 #                       then with action.yml pinned by digest to the release image (built
 #                       twice: the same digest) beside a pinned no-op container action, both
-#                       pulled fully cold, in five jobs; checks every run the way `make e2e`
+#                       pulled fully cold, in nine jobs; checks every run the way `make e2e`
 #                       does; runs the arm64 image's files under qemu-user (qemu-aarch64-static
 #                       from Debian's package, downloaded once into the cache). Figures in
 #                       build/release-figures.json (`make figures` puts them in README's
-#                       "What each job pays"). About three minutes.
+#                       "What each job pays"). About five minutes.
 .PHONY: release-image release-test release-setup
 
 release-image: $(STAMP) ## build the release image (amd64, arm64) into build/image; print digests

@@ -316,7 +316,26 @@ def image(figures: Figures) -> str:
         f" ({_mb(arm['uncompressed_layer_bytes'])} unpacked); index `{f['index_digest']}`"
         f"{second} The arm64 image's own files ran here too, under qemu's user-mode emulator:"
         f" one secret written, as the emulator decrypted it ({f['arm64_run_seconds']:.1f} s"
-        " emulated).\n"
+        " emulated).\n\n" + anatomy(f)
+    )
+
+
+def anatomy(f: dict[str, Any]) -> str:
+    """Where the two compared steps' time goes, from the requests act made to podman."""
+    noop, pinned = f["step_anatomy"]["noop"], f["step_anatomy"]["pinned"]
+    return (
+        "Where a step's time goes, from the requests act made to podman (medians over the"
+        f" jobs): around each container step act asks podman for `/info`"
+        f" {noop['info_calls']:.0f} times ({noop['info']:.2f} s in all), for `/version`"
+        f" ({noop['version']:.2f} s) and for the job's command files back"
+        f" ({noop['command_files']:.2f} s). The no-op itself is pulled in {noop['pull']:.2f} s"
+        f" and runs in {noop['wait']:.2f} s, so its {f['noop_step_seconds']:.2f} s step is"
+        f" mostly the engine answering act. The pinned image takes {pinned['pull']:.2f} s to"
+        f" pull fully cold and {pinned['wait']:.2f} s from start to exit:"
+        f" **+{f['pinned_minus_noop_seconds']:.2f} s** over the no-op (the median of each"
+        " job's difference). That difference is the image's own cost; the rest of the step"
+        " is the engine's. Docker's engine answers `/info` and `/version` in milliseconds, so"
+        " under it the same difference is a larger multiple of a shorter no-op step.\n"
     )
 
 

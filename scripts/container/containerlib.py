@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from ruamel.yaml import YAML
 
@@ -365,6 +365,15 @@ class Service:
             check(time.monotonic() < deadline, f"{self.name} was not ready in {timeout:.0f} s")
             time.sleep(0.1)
         log(f"{self.name} (pid {self.proc.pid}) is ready")
+
+    def __enter__(self) -> Self:
+        """Start the process and wait until it is ready."""
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the process this object started."""
+        self.stop()
 
     def stop(self) -> None:
         """Stop the process this object started."""

@@ -102,15 +102,6 @@ class PodmanService(Service):
         """The socket exists once the service accepts connections."""
         return self.socket.exists()
 
-    def __enter__(self) -> PodmanService:
-        """Start the service and wait for its socket."""
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        """Stop the service this object started."""
-        self.stop()
-
 
 def find_act() -> str:
     """The act binary the e2e requirements installed into the venv."""

@@ -15,6 +15,11 @@
    registry every time.
 5. Every run is checked as `make e2e` checks (outputs, values decrypted by the emulator,
    masking); step times are act's own. The checkout's own action.yml is never modified.
+6. act talks to podman through waitproxy.py, which answers Docker's container wait from
+   podman's own wait endpoint: podman 4.3's Docker-compatible wait spins a core while the
+   container runs, taking it from the container being timed on a two-core machine (see
+   that module). Each job's request log, with how long each request took, is kept beside
+   act's log in build/.
 
 Figures on stdout and in build/release-figures.json; `make figures` puts them in
 docs/figures.json and README's "What each job pays" (scripts/figures.py).
@@ -69,6 +74,7 @@ from e2e import (
     make_repo,
     redact,
 )
+from waitproxy import WaitProxy
 
 from github_emulator import Emulator
 
@@ -77,10 +83,11 @@ REGISTRY_BIN = "/usr/bin/docker-registry"
 REPOSITORY = "codespaces-secrets"
 TAG = "0.0.0-release-test"
 FIGURES = REPO / "build" / "release-figures.json"
-# Fully cold jobs timed. A step under act varies by a few tenths of a second from one job
+# Fully cold jobs timed. A step under act varies by a tenth of a second or two from one job
 # to the next on a shared machine: the figures are medians over the jobs, and the order
-# of the two compared steps alternates from one job to the next.
-ROUNDS = 5
+# of the two compared steps alternates from one job to the next. Nine jobs: a median the
+# next run repeats to a few hundredths (five moved it by a tenth).
+ROUNDS = 9
 CACHE = Path(os.environ.get("CS_CACHE", "")) / "release"
 LOG_DIR = REPO / "build"
 MANIFEST_TYPES = (
@@ -138,15 +145,6 @@ class Registry(Service):
         """GET /v2/ answers 200 once the registry is up."""
         return http_get(f"http://{self.host}/v2/")[0] == 200
 
-    def __enter__(self) -> Registry:
-        """Start it and wait until GET /v2/ answers."""
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        """Stop the registry this object started."""
-        self.stop()
-
     def manifest(self, repository: str, digest: str) -> dict[str, Any]:
         """The image manifest stored under digest."""
         url = f"http://{self.host}/v2/{repository}/manifests/{digest}"
@@ -185,10 +183,12 @@ def drop_all_but_base() -> None:
 
 @dataclass(frozen=True)
 class ActRun:
-    """One act run of the e2e workflow: its exit code and log (step times are in it)."""
+    """One act run of the e2e workflow: its exit code and log (step times are in it), and
+    the requests act made to podman with how long each took (waitproxy's log)."""
 
     returncode: int
     log: str
+    requests: str = ""
 
 
 def run_act(repo: Path, cmd: list[str], socket_path: Path) -> ActRun:
@@ -242,16 +242,18 @@ def run_path(
         os.environ["CONTAINERS_REGISTRIES_CONF"] = str(registry_conf)
         service_dir = tmp / f"service-{label}"
         service_dir.mkdir()
-        with PodmanService(service_dir) as service:
+        with PodmanService(service_dir) as service, WaitProxy(service_dir, service.socket) as proxy:
             cmd = act_command(find_act(), required_env("CS_BASE_IMAGE"), emu.url, token, values)
             log(f"{label}: act push in {repo}")
-            result = run_act(repo, cmd, service.socket)
+            result = run_act(repo, cmd, proxy.socket)
+            requests = redact(proxy.log_path.read_text(encoding="utf-8", errors="replace"), hidden)
+        (LOG_DIR / f"release-requests-{label}.log").write_text(requests, encoding="utf-8")
         act_log = LOG_DIR / f"release-act-{label}.log"
         act_log.write_text(redact(result.log, hidden), encoding="utf-8")
         log(f"{label}: act's log (any secret redacted) is in {act_log.relative_to(REPO)}")
         check_act_log(result.returncode, result.log, hidden)
         check_emulator(emu, values, token)
-    return result
+    return ActRun(result.returncode, result.log, requests)
 
 
 def layer_figures(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -463,6 +465,74 @@ def step_seconds(act_log: str, step: str) -> float:
     return int(parts[1] or 0) * 60 + float(parts[2]) * scale
 
 
+# A line of waitproxy's log: when the request began, how long it took, its request line.
+_REQUEST = re.compile(r"([\d.]+) +([\d.]+)s (\S+) (\S+) HTTP/1\.1 -> ")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request act made to podman."""
+
+    began: float
+    seconds: float
+    method: str
+    target: str
+
+
+def parse_requests(text: str) -> list[Request]:
+    """waitproxy's log as requests, in the order they began."""
+    found = [
+        Request(float(m[1]), float(m[2]), m[3], m[4])
+        for m in (_REQUEST.match(line) for line in text.splitlines())
+        if m
+    ]
+    return sorted(found, key=lambda r: r.began)
+
+
+def step_anatomy(requests: list[Request], repository: str) -> dict[str, float]:
+    """Where a container step's time went, from the requests around its image's pull.
+
+    Before the pull, act asks for /info (once per client it makes); after it, /version,
+    then creates, starts and waits for the container, and reads the job's command files
+    back (GET .../archive) before the next step's /info calls.
+    """
+    pull = next(
+        (i for i, r in enumerate(requests)
+         if r.target.startswith("/v1.41/images/create?") and f"%2F{repository}&" in r.target),
+        None,
+    )  # fmt: skip
+    check(pull is not None, f"no pull of {repository} in the requests act made")
+    assert pull is not None  # noqa: S101 (checked above)
+    info = calls = 0.0
+    index = pull - 1
+    while index >= 0 and not requests[index].target.startswith("/v1.41/containers/"):
+        if requests[index].target.endswith("/info"):
+            info += requests[index].seconds
+            calls += 1
+        index -= 1
+    after = {"version": 0.0, "wait": 0.0, "command_files": 0.0}
+    for request in requests[pull + 1 :]:
+        if request.target.endswith("/info"):
+            break
+        if request.target.endswith("/version"):
+            after["version"] += request.seconds
+        elif "/wait" in request.target:
+            after["wait"] += request.seconds
+        elif request.method == "GET" and "/archive?path=" in request.target:
+            after["command_files"] += request.seconds
+    figures = {"info": info, "info_calls": calls, "pull": requests[pull].seconds, **after}
+    return {name: round(value, 3) for name, value in figures.items()}
+
+
+def anatomy(rounds: list[ActRun]) -> dict[str, dict[str, float]]:
+    """Medians over the jobs of step_anatomy, for the pinned image's step and the no-op's."""
+    out = {}
+    for name, repository in (("pinned", REPOSITORY), ("noop", f"{REPOSITORY}-noop")):
+        each = [step_anatomy(parse_requests(job.requests), repository) for job in rounds]
+        out[name] = {key: round(statistics.median(e[key] for e in each), 3) for key in each[0]}
+    return out
+
+
 def mb(size: float) -> str:
     """Bytes as megabytes (10^6), two decimals."""
     return f"{size / 1e6:.2f} MB"
@@ -620,6 +690,10 @@ def report(
         "noop_step_seconds": round(noop_step, 2),
         "pinned_warm_step_seconds": round(warm_step, 2),
         "pinned_vs_noop": round(ratio, 2),
+        "pinned_minus_noop_seconds": round(
+            statistics.median(j["pinned_step_seconds"] - j["noop_step_seconds"] for j in jobs), 2
+        ),
+        "step_anatomy": anatomy(rounds),
         "dockerfile_step_seconds": round(dockerfile_step, 2),
         "dockerfile_vs_noop": round(dockerfile_step / noop_step, 2),
         "dockerfile_base": dockerfile_base(),
@@ -635,6 +709,7 @@ def report(
         "release_test_seconds": round(total_seconds, 1),
     }
     FIGURES.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    parts = figures["step_anatomy"]
     amd, arm = release["images"]["amd64"], release["images"]["arm64"]
     each = ", ".join(f"{job['ratio']:.2f}x" for job in jobs)
     print(
@@ -647,6 +722,12 @@ def report(
         f"  fully cold step over {len(jobs)} jobs (medians), pinned image {pinned_step:.2f} s vs"
         f" no-op container action {noop_step:.2f} s: {ratio:.2f}x (each job: {each};"
         f" its later, warm steps: {warm_step:.2f} s, {warm_step / noop_step:.2f}x)\n"
+        f"  the image's own cost, fully cold: +{figures['pinned_minus_noop_seconds']:.2f} s"
+        f" over the no-op (pull {parts['pinned']['pull']:.2f} s vs {parts['noop']['pull']:.2f} s,"
+        f" start to exit {parts['pinned']['wait']:.2f} s vs {parts['noop']['wait']:.2f} s);"
+        f" around each container step, act's requests for /info"
+        f" (x{parts['noop']['info_calls']:.0f}), /version and the command files took"
+        f" {sum(parts['noop'][k] for k in ('info', 'version', 'command_files')):.2f} s\n"
         f"  Dockerfile path (image built in the job): {dockerfile_step:.2f} s"
         f" ({dockerfile_step / noop_step:.2f}x the no-op)\n"
         f"  figures in {FIGURES.relative_to(REPO)} (`make figures` puts them in the README)"
