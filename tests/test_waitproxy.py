@@ -62,6 +62,15 @@ class Podman(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
 
+    def do_GET(self) -> None:
+        """libpod's exists: every container but "gone" and "vanished" exists."""
+        self.seen.append(f"GET {self.path}")
+        if self.path.startswith("/v4.0.0/libpod/containers/gone/"):
+            self.reply(404, b'{"cause":"no such container","message":"no container gone"}')
+        else:
+            self.send_response(204)
+            self.end_headers()
+
     def do_HEAD(self) -> None:
         """/_ping: a length, no body."""
         self.seen.append(f"HEAD {self.path}")
@@ -78,8 +87,8 @@ class Podman(BaseHTTPRequestHandler):
         """libpod's wait, a Docker wait passed through, or attach (101, then a raw echo)."""
         self.seen.append(f"POST {self.path}")
         self.body()
-        if self.path.startswith("/v4.0.0/libpod/containers/gone/"):
-            self.reply(404, b'{"cause":"no such container","message":"no container gone"}')
+        if self.path.startswith("/v4.0.0/libpod/containers/vanished/"):
+            self.reply(500, b'{"cause":"no such container","message":"it vanished"}')
         elif self.path.startswith("/v4.0.0/libpod/containers/"):
             self.reply(200, b"3\n")
         elif self.path.endswith("/attach"):
@@ -169,14 +178,21 @@ def test_a_not_running_wait_is_answered_from_libpods_wait_in_dockers_shape(
     assert answer.status == 200
     assert json.loads(answer.read()) == {"StatusCode": 3, "Error": None}
     docker.request("POST", "/containers/gone/wait")
-    gone = json.loads(docker.getresponse().read())
-    assert gone == {"StatusCode": -1, "Error": {"Message": "no container gone"}}
+    gone = docker.getresponse()
+    assert gone.status == 404
+    assert json.loads(gone.read())["message"] == "no container gone"
+    docker.request("POST", "/containers/vanished/wait")
+    vanished = json.loads(docker.getresponse().read())
+    assert vanished == {"StatusCode": -1, "Error": {"Message": "it vanished"}}
     docker.close()
     assert [line.split("?")[0] for line in seen] == [
+        "GET /v4.0.0/libpod/containers/c2/exists",
         "POST /v4.0.0/libpod/containers/c2/wait",
-        "POST /v4.0.0/libpod/containers/gone/wait",
+        "GET /v4.0.0/libpod/containers/gone/exists",
+        "GET /v4.0.0/libpod/containers/vanished/exists",
+        "POST /v4.0.0/libpod/containers/vanished/wait",
     ]
-    query = seen[0].split("?")[1].split("&")
+    query = seen[1].split("?")[1].split("&")
     assert sorted(query) == [
         "condition=created", "condition=exited", "condition=stopped", "interval=10ms",
     ]  # fmt: skip

@@ -28,6 +28,7 @@ import socket
 import sys
 import threading
 import time
+from http import HTTPStatus
 from pathlib import Path
 from typing import BinaryIO
 
@@ -135,28 +136,34 @@ def pipe(reader: io.BufferedReader, out: socket.socket) -> None:
         out.shutdown(socket.SHUT_WR)
 
 
-def podman_wait(upstream: str, container: str) -> dict[str, object]:
-    """Wait for container through libpod's endpoint; Docker's answer (an exit code or error)."""
-    conditions = "&".join(f"condition={state}" for state in NOT_RUNNING)
+def libpod(upstream: str, method: str, target: str) -> tuple[int, bytes]:
+    """One request of this proxy's own to podman: its status and body."""
     with socket.socket(socket.AF_UNIX) as conn:
         conn.connect(upstream)
         conn.sendall(
-            f"POST /v4.0.0/libpod/containers/{container}/wait?{conditions}&interval={POLL}"
-            " HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode()
+            f"{method} {target} HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\n"
+            "Connection: close\r\n\r\n".encode()
         )
         reader = conn.makefile("rb")
         head = read_head(reader)
         if head is None:
-            raise ProxyError("podman closed the wait without an answer")
-        fields = header_fields(head)
+            raise ProxyError(f"podman closed {target} without an answer")
         body = bytearray()
-        if "chunked" in fields.get("transfer-encoding", "").lower():
+        if "chunked" in header_fields(head).get("transfer-encoding", "").lower():
             while (size := int(reader.readline(HEAD_LIMIT).split(b";")[0].strip(), 16)) > 0:
                 body += reader.read(size + 2)[:size]
         else:
             body += reader.read()
+    return int(head.split(b" ", 2)[1]), bytes(body)
+
+
+def podman_wait(upstream: str, container: str) -> dict[str, object]:
+    """Wait for container through libpod's endpoint; Docker's answer (an exit code or error)."""
+    conditions = "&".join(f"condition={state}" for state in NOT_RUNNING)
+    target = f"/v4.0.0/libpod/containers/{container}/wait?{conditions}&interval={POLL}"
+    status, body = libpod(upstream, "POST", target)
     answer = json.loads(body)
-    if head.split(b" ", 2)[1] == b"200" and isinstance(answer, int):
+    if status == 200 and isinstance(answer, int):
         return {"StatusCode": answer, "Error": None}
     message = answer.get("message") if isinstance(answer, dict) else None
     return {"StatusCode": -1, "Error": {"Message": str(message or "podman's wait failed")}}
@@ -165,9 +172,18 @@ def podman_wait(upstream: str, container: str) -> dict[str, object]:
 def answer_wait(client: socket.socket, upstream: str, container: str) -> None:
     """Answer a Docker wait as Docker's engine does: the head at once, the exit code at exit.
 
-    The head goes first (a client may wait for it before it starts the container); the body
-    is chunked, since its length is known only when the container ends.
+    A container podman does not know gets its answer (404) at once. Otherwise the head goes
+    first (a client may wait for it before it starts the container); the body is chunked,
+    since its length is known only when the container ends.
     """
+    status, body = libpod(upstream, "GET", f"/v4.0.0/libpod/containers/{container}/exists")
+    if status != 204:
+        client.sendall(
+            f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        return
     client.sendall(
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
     )
