@@ -8,7 +8,6 @@ answered from libpod's wait in Docker's shape.
 
 from __future__ import annotations
 
-import http.client
 import json
 import socket
 import socketserver
@@ -24,6 +23,7 @@ import pytest
 from testkit import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts" / "container"))
+from dockerengine import UnixHTTP
 from waitproxy import WaitProxy
 
 
@@ -118,19 +118,6 @@ class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         return conn, ("podman", 0)
 
 
-class Docker(http.client.HTTPConnection):
-    """An HTTP client on the proxy's unix socket."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__("d", timeout=10)
-        self.path = path
-
-    def connect(self) -> None:
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.settimeout(10)
-        self.sock.connect(str(self.path))
-
-
 @pytest.fixture
 def proxy(tmp_path: Path) -> Iterator[tuple[Path, list[str]]]:
     """The proxy's socket, and the request lines podman's stand-in received."""
@@ -148,7 +135,7 @@ def test_requests_pass_through_framed_on_one_kept_alive_connection(
     proxy: tuple[Path, list[str]],
 ) -> None:
     sock, seen = proxy
-    docker = Docker(sock)
+    docker = UnixHTTP(sock, timeout=10)
     docker.request("HEAD", "/_ping")
     ping = docker.getresponse()
     assert (ping.status, ping.read()) == (200, b"")
@@ -172,7 +159,7 @@ def test_a_not_running_wait_is_answered_from_libpods_wait_in_dockers_shape(
     proxy: tuple[Path, list[str]],
 ) -> None:
     sock, seen = proxy
-    docker = Docker(sock)
+    docker = UnixHTTP(sock, timeout=10)
     docker.request("POST", "/v1.41/containers/c2/wait?condition=not-running")
     answer = docker.getresponse()
     assert answer.status == 200

@@ -20,6 +20,8 @@
    container runs, taking it from the container being timed on a two-core machine (see
    that module). Each job's request log, with how long each request took, is kept beside
    act's log in build/.
+7. The pinned jobs again, ROUNDS times, under Docker's engine (dockerengine.py: Debian's
+   dockerd, started with folders of its own), the engine GitHub's runners use.
 
 Figures on stdout and in build/release-figures.json; `make figures` puts them in
 docs/figures.json and README's "What each job pays" (scripts/figures.py).
@@ -47,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import debs
+import dockerengine
 import oci
 import rootfs
 from containerlib import (
@@ -224,8 +227,12 @@ def run_path(
     pin: tuple[str, str] | None,
     noop: tuple[str, str] | None = None,
     reference_first: bool = False,
+    docker: Path | None = None,
 ) -> ActRun:
-    """One path: a copy of the action (pinned or not) run under act and checked."""
+    """One path: a copy of the action (pinned or not) run under act and checked.
+
+    act talks to podman (through waitproxy), or to Docker's engine at the socket docker.
+    """
     token, values = fresh_secrets()
     hidden = [token, *values.values()]
     with Emulator(tls=True) as emu:
@@ -240,14 +247,21 @@ def run_path(
         if noop is not None:
             add_noop(repo, *noop, reference_first=reference_first)
         os.environ["CONTAINERS_REGISTRIES_CONF"] = str(registry_conf)
-        service_dir = tmp / f"service-{label}"
-        service_dir.mkdir()
-        with PodmanService(service_dir) as service, WaitProxy(service_dir, service.socket) as proxy:
-            cmd = act_command(find_act(), required_env("CS_BASE_IMAGE"), emu.url, token, values)
-            log(f"{label}: act push in {repo}")
-            result = run_act(repo, cmd, proxy.socket)
-            requests = redact(proxy.log_path.read_text(encoding="utf-8", errors="replace"), hidden)
-        (LOG_DIR / f"release-requests-{label}.log").write_text(requests, encoding="utf-8")
+        cmd = act_command(find_act(), required_env("CS_BASE_IMAGE"), emu.url, token, values)
+        log(f"{label}: act push in {repo}")
+        if docker is not None:
+            result, requests = run_act(repo, cmd, docker), ""
+        else:
+            service_dir = tmp / f"service-{label}"
+            service_dir.mkdir()
+            with (
+                PodmanService(service_dir) as service,
+                WaitProxy(service_dir, service.socket) as proxy,
+            ):
+                result = run_act(repo, cmd, proxy.socket)
+                log_text = proxy.log_path.read_text(encoding="utf-8", errors="replace")
+            requests = redact(log_text, hidden)
+            (LOG_DIR / f"release-requests-{label}.log").write_text(requests, encoding="utf-8")
         act_log = LOG_DIR / f"release-act-{label}.log"
         act_log.write_text(redact(result.log, hidden), encoding="utf-8")
         log(f"{label}: act's log (any secret redacted) is in {act_log.relative_to(REPO)}")
@@ -585,10 +599,15 @@ def main() -> int:
                 _, warmup_top, warmup_ref = push_noop(registry, "warmup", epoch + 1)
                 log(f"pushed {reference}@{digest} and the no-ops {noop_ref}, {warmup_ref}")
 
-                rounds = timed_jobs(
-                    registry, conf, tmp, (reference, digest),
-                    ((noop_ref, noop_top.digest), (warmup_ref, warmup_top.digest)),
-                )  # fmt: skip
+                pins = ((noop_ref, noop_top.digest), (warmup_ref, warmup_top.digest))
+                rounds = timed_jobs(registry, conf, tmp, (reference, digest), pins)
+                (tmp / "dockerd").mkdir()
+                with dockerengine.DockerEngine(tmp / "dockerd", CACHE / "docker") as engine:
+                    dockerengine.load_from_podman(engine.socket, required_env("CS_BASE_IMAGE"))
+                    docker = (
+                        timed_jobs(registry, conf, tmp, (reference, digest), pins, engine.socket),
+                        dockerengine.version(engine.socket),
+                    )
     except CheckError as failure:
         log(f"FAILED: {failure}")
         return 1
@@ -597,7 +616,8 @@ def main() -> int:
         return 1
 
     report(
-        release, again, rounds, dockerfile, (noops, noop_top), dockerfile_image, build_seconds,
+        release, again, rounds, docker, dockerfile, (noops, noop_top), dockerfile_image,
+        build_seconds,
         time.monotonic() - total_start,
     )  # fmt: skip
     return 0
@@ -609,11 +629,13 @@ def timed_jobs(
     tmp: Path,
     pin: tuple[str, str],
     noops: tuple[tuple[str, str], tuple[str, str]],
+    docker: Path | None = None,
 ) -> list[ActRun]:
     """The pinned path, ROUNDS times, each job pulling the pinned image and both no-ops cold.
 
     pin is the release's (reference, digest); noops the reference's and the warm-up's
     (pinned reference, index digest). Every job's pulls must reach the registry by digest.
+    With docker (its socket), the jobs run under Docker's engine instead of podman.
     """
     digest = pin[1]
     (noop_ref, noop_digest), (warmup_ref, warmup_digest) = noops
@@ -623,16 +645,20 @@ def timed_jobs(
         (f"{REPOSITORY}-noop", noop_digest),
         (f"{REPOSITORY}-warmup", warmup_digest),
     )
+    engine = "docker" if docker else "pinned"
     jobs = []
     for number in range(1, ROUNDS + 1):
-        drop_all_but_base()
-        check(not image_exists(pulled), "the pinned image is still in the local store")
+        if docker is None:
+            drop_all_but_base()
+        else:
+            dockerengine.drop_all_but(docker, required_env("CS_BASE_IMAGE"))
+        check(not image_exists(pulled, docker), "the pinned image is still in the local store")
         log_mark = registry.log_path.stat().st_size
         job = run_path(
-            f"pinned-{number}", tmp / f"repo-pinned-{number}", conf, tmp, pin=pin,
-            noop=(noop_ref, warmup_ref), reference_first=number % 2 == 0,
+            f"{engine}-{number}", tmp / f"repo-{engine}-{number}", conf, tmp, pin=pin,
+            noop=(noop_ref, warmup_ref), reference_first=number % 2 == 0, docker=docker,
         )  # fmt: skip
-        check(image_exists(pulled), f"job {number} ran the pinned path without pulling it")
+        check(image_exists(pulled, docker), f"job {number} ran the pinned path without pulling it")
         served = registry.log_path.read_bytes()[log_mark:].decode(errors="replace")
         for repository, pulled_digest in expected:
             check(
@@ -644,15 +670,41 @@ def timed_jobs(
     return jobs
 
 
-def image_exists(reference: str) -> bool:
-    """Whether podman's store holds reference."""
+def image_exists(reference: str, docker: Path | None = None) -> bool:
+    """Whether podman's store (or the Docker engine at the socket docker) holds reference."""
+    if docker is not None:
+        return dockerengine.image_id(docker, reference) is not None
     return subprocess.run(["podman", "image", "exists", reference], check=False).returncode == 0
+
+
+def paired_jobs(rounds: list[ActRun]) -> dict[str, Any]:
+    """Each job's pinned and no-op step times and their ratio; the medians over the jobs."""
+    jobs: list[dict[str, Any]] = []
+    for number, job in enumerate(rounds, 1):
+        pinned = round(step_seconds(job.log, "Write one secret"), 2)
+        noop = round(step_seconds(job.log, NOOP_STEP), 2)
+        jobs.append({
+            "pinned_step_seconds": pinned,
+            "noop_step_seconds": noop,
+            "reference_first": number % 2 == 0,
+            "ratio": round(pinned / noop, 2),
+        })  # fmt: skip
+    return {
+        "jobs": jobs,
+        "pinned_step_seconds": round(statistics.median(j["pinned_step_seconds"] for j in jobs), 2),
+        "noop_step_seconds": round(statistics.median(j["noop_step_seconds"] for j in jobs), 2),
+        "pinned_vs_noop": round(statistics.median(j["ratio"] for j in jobs), 2),
+        "pinned_minus_noop_seconds": round(
+            statistics.median(j["pinned_step_seconds"] - j["noop_step_seconds"] for j in jobs), 2
+        ),
+    }
 
 
 def report(
     release: dict[str, Any],
     again: dict[str, Any],
     rounds: list[ActRun],
+    docker: tuple[list[ActRun], str],
     dockerfile: ActRun,
     noop: tuple[list[oci.Image], oci.Blob],
     dockerfile_image: dict[str, Any],
@@ -662,19 +714,12 @@ def report(
     """Write the figures (build/release-figures.json) and print them."""
     noops, noop_top = noop
     digest = release["index_digest"]
-    jobs = [
-        {
-            "pinned_step_seconds": round(step_seconds(job.log, "Write one secret"), 2),
-            "noop_step_seconds": round(step_seconds(job.log, NOOP_STEP), 2),
-            "reference_first": number % 2 == 0,
-        }
-        for number, job in enumerate(rounds, 1)
-    ]
-    for job in jobs:
-        job["ratio"] = round(job["pinned_step_seconds"] / job["noop_step_seconds"], 2)
-    pinned_step = statistics.median(job["pinned_step_seconds"] for job in jobs)
-    noop_step = statistics.median(job["noop_step_seconds"] for job in jobs)
-    ratio = statistics.median(job["ratio"] for job in jobs)
+    paired = paired_jobs(rounds)
+    jobs = paired["jobs"]
+    pinned_step, noop_step = paired["pinned_step_seconds"], paired["noop_step_seconds"]
+    ratio = paired["pinned_vs_noop"]
+    docker_rounds, docker_version = docker
+    on_docker = {**paired_jobs(docker_rounds), "engine": f"dockerd {docker_version}"}
     warm_step = statistics.median(
         step_seconds(job.log, step) for job in rounds for step in LATER_STEPS
     )
@@ -685,15 +730,10 @@ def report(
         if deb.arch == "amd64"
     )
     figures: dict[str, Any] = {
-        "jobs": jobs,
-        "pinned_step_seconds": round(pinned_step, 2),
-        "noop_step_seconds": round(noop_step, 2),
+        **paired,
         "pinned_warm_step_seconds": round(warm_step, 2),
-        "pinned_vs_noop": round(ratio, 2),
-        "pinned_minus_noop_seconds": round(
-            statistics.median(j["pinned_step_seconds"] - j["noop_step_seconds"] for j in jobs), 2
-        ),
         "step_anatomy": anatomy(rounds),
+        "docker_engine": on_docker,
         "dockerfile_step_seconds": round(dockerfile_step, 2),
         "dockerfile_vs_noop": round(dockerfile_step / noop_step, 2),
         "dockerfile_base": dockerfile_base(),
@@ -712,6 +752,7 @@ def report(
     parts = figures["step_anatomy"]
     amd, arm = release["images"]["amd64"], release["images"]["arm64"]
     each = ", ".join(f"{job['ratio']:.2f}x" for job in jobs)
+    docker_each = ", ".join(f"{job['ratio']:.2f}x" for job in on_docker["jobs"])
     print(
         "release-test: both paths passed under act (outputs, stored values, masking)\n"
         f"  release image: amd64 {mb(amd['compressed_layer_bytes'])}, arm64"
@@ -728,6 +769,11 @@ def report(
         f" around each container step, act's requests for /info"
         f" (x{parts['noop']['info_calls']:.0f}), /version and the command files took"
         f" {sum(parts['noop'][k] for k in ('info', 'version', 'command_files')):.2f} s\n"
+        f"  under {on_docker['engine']} ({len(docker_rounds)} jobs, medians): pinned image"
+        f" {on_docker['pinned_step_seconds']:.2f} s vs no-op"
+        f" {on_docker['noop_step_seconds']:.2f} s: {on_docker['pinned_vs_noop']:.2f}x,"
+        f" +{on_docker['pinned_minus_noop_seconds']:.2f} s (each job:"
+        f" {docker_each})\n"
         f"  Dockerfile path (image built in the job): {dockerfile_step:.2f} s"
         f" ({dockerfile_step / noop_step:.2f}x the no-op)\n"
         f"  figures in {FIGURES.relative_to(REPO)} (`make figures` puts them in the README)"
