@@ -143,11 +143,3 @@ def version(sock: Path) -> str:
     status, body = call(sock, "GET", "/version")
     check(status == 200, f"dockerd: /version answered {status}")
     return str(json.loads(body)["Version"])
-
-
-def installed() -> bool:
-    """Whether dockerd is on this machine (release-setup installs Debian's docker.io)."""
-    return (
-        Path(DOCKERD).exists()
-        and subprocess.run([DOCKERD, "--version"], capture_output=True, check=False).returncode == 0
-    )
