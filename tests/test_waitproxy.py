@@ -23,7 +23,7 @@ import pytest
 from testkit import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts" / "container"))
-from dockerengine import UnixHTTP
+from containerlib import UnixHTTP
 from waitproxy import WaitProxy
 
 

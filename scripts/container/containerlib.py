@@ -7,10 +7,12 @@ agree on where podman's configuration and storage live.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
 import json
 import os
 import shlex
+import socket
 import subprocess
 import sys
 import tarfile
@@ -333,6 +335,40 @@ def leaks(text: str, secrets: Sequence[str]) -> list[str]:
         for line in text.splitlines()
         if not line.startswith("::add-mask::") and any(n in line for n in needles)
     ]
+
+
+class UnixHTTP(http.client.HTTPConnection):
+    """HTTP on a unix socket (a container engine's API, or release-test's proxy in front)."""
+
+    def __init__(self, path: Path, timeout: float | None) -> None:
+        """A connection to the socket at path, each operation within timeout seconds (None:
+        no bound)."""
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = path
+
+    def connect(self) -> None:
+        """Connect to the unix socket."""
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(str(self.socket_path))
+
+
+def unix_request(
+    path: Path,
+    method: str,
+    target: str,
+    body: Any = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = 120.0,
+) -> tuple[int, bytes]:
+    """One request on its own connection to the unix socket at path: status and body."""
+    conn = UnixHTTP(path, timeout)
+    try:
+        conn.request(method, target, body=body, headers=dict(headers or {}))
+        answer = conn.getresponse()
+        return answer.status, answer.read()
+    finally:
+        conn.close()
 
 
 class Service:

@@ -12,48 +12,25 @@ program): ping, image load, list, inspect and delete.
 
 from __future__ import annotations
 
-import http.client
 import json
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from containerlib import Service, check, log, run
+from containerlib import Service, check, log, run, unix_request
 
 DOCKERD = "/usr/sbin/dockerd"
 API = "/v1.41"
 
 
-class UnixHTTP(http.client.HTTPConnection):
-    """HTTP on a unix socket."""
-
-    def __init__(self, path: Path, timeout: float) -> None:
-        """A connection to the socket at path, each operation within timeout seconds."""
-        super().__init__("docker", timeout=timeout)
-        self.socket_path = path
-
-    def connect(self) -> None:
-        """Connect to the unix socket."""
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(str(self.socket_path))
-
-
 def call(
     sock: Path, method: str, path: str, body: Any = None, timeout: float = 120.0
 ) -> tuple[int, bytes]:
-    """One request to the engine: status and body."""
-    conn = UnixHTTP(sock, timeout)
-    try:
-        headers = {"Content-Type": "application/x-tar"} if body is not None else {}
-        conn.request(method, API + path, body=body, headers=headers)
-        answer = conn.getresponse()
-        return answer.status, answer.read()
-    finally:
-        conn.close()
+    """One request to the engine's API: status and body (a body is an image archive)."""
+    headers = {"Content-Type": "application/x-tar"} if body is not None else {}
+    return unix_request(sock, method, API + path, body, headers, timeout)
 
 
 class DockerEngine(Service):

@@ -32,7 +32,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import BinaryIO
 
-from containerlib import Service
+from containerlib import Service, unix_request
 
 # How often podman's own wait looks at the container: a few CPU-milliseconds a second,
 # and a step waits at most this long after its container ends.
@@ -137,24 +137,9 @@ def pipe(reader: io.BufferedReader, out: socket.socket) -> None:
 
 
 def libpod(upstream: str, method: str, target: str) -> tuple[int, bytes]:
-    """One request of this proxy's own to podman: its status and body."""
-    with socket.socket(socket.AF_UNIX) as conn:
-        conn.connect(upstream)
-        conn.sendall(
-            f"{method} {target} HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\n"
-            "Connection: close\r\n\r\n".encode()
-        )
-        reader = conn.makefile("rb")
-        head = read_head(reader)
-        if head is None:
-            raise ProxyError(f"podman closed {target} without an answer")
-        body = bytearray()
-        if "chunked" in header_fields(head).get("transfer-encoding", "").lower():
-            while (size := int(reader.readline(HEAD_LIMIT).split(b";")[0].strip(), 16)) > 0:
-                body += reader.read(size + 2)[:size]
-        else:
-            body += reader.read()
-    return int(head.split(b" ", 2)[1]), bytes(body)
+    """One request of this proxy's own to podman: its status and body (a wait has no bound:
+    it lasts as long as the container runs)."""
+    return unix_request(Path(upstream), method, target, timeout=None)
 
 
 def podman_wait(upstream: str, container: str) -> dict[str, object]:
