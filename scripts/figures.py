@@ -269,11 +269,11 @@ def image(figures: Figures) -> str:
     """README's "What each job pays": the release image, the no-op and the Dockerfile path."""
     f = figures["image"]
     amd, arm = f["images"]["amd64"], f["images"]["arm64"]
-    docker = f["dockerfile_image"]
+    built = f["dockerfile_image"]
     jobs = f["jobs"]
     noop = f["noop_step_seconds"]
     on_docker = f["docker_engine"]
-    layers = f"{docker['layers']} layer" + ("s" if docker["layers"] != 1 else "")
+    layers = f"{built['layers']} layer" + ("s" if built["layers"] != 1 else "")
     rows = [
         "| What the job runs | What a fresh runner downloads (gzip) | Step time here, fully cold"
         f" (median of {len(jobs)} jobs) | vs no-op |",
@@ -294,7 +294,7 @@ def image(figures: Figures) -> str:
         f" {on_docker['noop_step_seconds']:.2f} s | 1.00{TIMES} |",
         "| `main`: `image: Dockerfile`, built in the job | the build stage's base"
         f" (`{f['dockerfile_base']}`), then {_mb(f['dockerfile_debs_bytes'])} of Debian"
-        f" packages and the wheels; the image built: {_mb(docker['compressed_bytes'])} in"
+        f" packages and the wheels; the image built: {_mb(built['compressed_bytes'])} in"
         f" {layers} | {f['dockerfile_step_seconds']:.2f} s |"
         f" {f['dockerfile_vs_noop']:.2f}{TIMES} |",
     ]

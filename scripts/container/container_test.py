@@ -187,15 +187,15 @@ def bad_input(session: Session) -> float:
     return result.seconds
 
 
-CERTIFI_BUNDLE = "usr/lib/python3/dist-packages/certifi/cacert.pem"
+CERTIFI_BUNDLE = f"{rootfs.SITE}/certifi/cacert.pem"
 STDLIB = f"{rootfs.STDLIB}/"
+DYNLOAD = f"{rootfs.DYNLOAD}/"
 # The standard library's bytecode, in one archive (rootfs.stdlib_zip).
 STDLIB_ZIP = rootfs.STDLIB_ZIP
 # Where the image's files provide modules: bytecode standing where its source would be
 # (the standard library's archive members under STDLIB), extension modules, and
 # entrypoint.py.
-_MODULE_ROOTS = ("usr/lib/python3.11/lib-dynload/", "usr/lib/python3.11/",
-                 "usr/lib/python3/dist-packages/", "app/")  # fmt: skip
+_MODULE_ROOTS = (DYNLOAD, STDLIB, f"{rootfs.SITE}/", f"{rootfs.APP}/")
 
 
 def stdlib_members() -> list[str]:
@@ -239,8 +239,8 @@ def inspect_image() -> tuple[dict[str, int], set[str]]:
         check(not held, f"the image holds the command line's {held[:3]}")
     check(not any("/.cache/" in p or p.startswith("root/") for p in tree), "a cache in the image")
     check(not any(p.startswith(("bin/", "usr/bin/sh")) for p in tree), "a shell in the image")
-    loose = [p for p in tree if p.startswith(STDLIB) and p != f"{STDLIB}lib-dynload"
-             and not p.startswith(f"{STDLIB}lib-dynload/")]  # fmt: skip
+    loose = [p for p in tree if p.startswith(STDLIB) and p != rootfs.DYNLOAD
+             and not p.startswith(DYNLOAD)]  # fmt: skip
     check(not loose, f"standard library files outside its archive: {loose[:5]}")
     members = stdlib_members()
     check("encodings/__init__.pyc" in members, "the standard library archive lacks encodings")

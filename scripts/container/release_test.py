@@ -623,6 +623,11 @@ def main() -> int:
     return 0
 
 
+def reference_first(job: int) -> bool:
+    """Whether job (counted from 1) runs the no-op's step before the action's: even jobs."""
+    return job % 2 == 0
+
+
 def timed_jobs(
     registry: Registry,
     conf: Path,
@@ -656,7 +661,7 @@ def timed_jobs(
         log_mark = registry.log_path.stat().st_size
         job = run_path(
             f"{engine}-{number}", tmp / f"repo-{engine}-{number}", conf, tmp, pin=pin,
-            noop=(noop_ref, warmup_ref), reference_first=number % 2 == 0, docker=docker,
+            noop=(noop_ref, warmup_ref), reference_first=reference_first(number), docker=docker,
         )  # fmt: skip
         check(image_exists(pulled, docker), f"job {number} ran the pinned path without pulling it")
         served = registry.log_path.read_bytes()[log_mark:].decode(errors="replace")
@@ -686,7 +691,7 @@ def paired_jobs(rounds: list[ActRun]) -> dict[str, Any]:
         jobs.append({
             "pinned_step_seconds": pinned,
             "noop_step_seconds": noop,
-            "reference_first": number % 2 == 0,
+            "reference_first": reference_first(number),
             "ratio": round(pinned / noop, 2),
         })  # fmt: skip
     return {

@@ -87,7 +87,7 @@ def runner_env(
     workdir: Path, inputs: Mapping[str, str], extra: Mapping[str, str]
 ) -> dict[str, str]:
     """A minimal runner environment with fresh output and summary files under ``workdir``,
-    and a ``RUNNER_TEMP`` (the results-file goes there)."""
+    and a ``RUNNER_TEMP`` as a runner sets it (the results-file goes to the workspace)."""
     files = workdir / "file_commands"
     files.mkdir(parents=True, exist_ok=True)
     temp = workdir / "runner_temp"
