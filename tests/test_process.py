@@ -10,7 +10,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from github_emulator import ADMIN_TOKEN, Emulator
-from testkit import ROOT, find_leaks, run_entrypoint, runner_env
+from testkit import ROOT, find_leaks, run_entrypoint, run_measured, runner_env
 
 CANARY = "CANARY-runtime"
 
@@ -63,3 +63,42 @@ def test_outputs_summary_and_writes_are_complete_when_the_entry_point_exits(
     assert sorted(run.outputs) == sorted(declared)
     assert run.summary.endswith("\n"), "the summary was written to its end"
     assert find_leaks(run, values.values()) == []
+
+
+# A child whose import of either encoding detector fails, as in the release image (which
+# leaves charset_normalizer out): None in sys.modules is how Python blocks an import.
+_WITHOUT_DETECTORS = (
+    "import sys\nsys.modules['charset_normalizer'] = sys.modules['chardet'] = None\n"
+)
+
+
+def test_without_an_encoding_detector_requests_warns_on_its_own() -> None:
+    """The control for the next test: this child does see the warning it silences."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_DETECTORS + "import requests"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert "Unable to find acceptable character detection dependency" in done.stderr
+
+
+def test_a_run_without_an_encoding_detector_writes_nothing_to_stderr(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """entrypoint.py as the release image runs it, without charset_normalizer: quiet, and
+    the value written and read back whole."""
+    env = runner_env(
+        tmp_path,
+        {"token": ADMIN_TOKEN, "org": "octo-org", "api-url": emulator.url,
+         "name": "NO_DETECTOR", "value": f"{CANARY}-no-detector"},
+        {},
+    )  # fmt: skip
+    entry = str(ROOT / "entrypoint.py")
+    program = _WITHOUT_DETECTORS + (
+        f"import runpy\nsys.argv = [{entry!r}]\nrunpy.run_path({entry!r}, run_name='__main__')\n"
+    )
+    run = run_measured(env, [sys.executable, "-c", program]).run
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert run.stderr == ""
+    stored = emulator.secret("octo-org", "NO_DETECTOR")
+    assert stored is not None
+    assert stored.value == f"{CANARY}-no-detector"

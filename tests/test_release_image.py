@@ -256,3 +256,25 @@ def test_the_image_leaves_out_what_dockerignore_leaves_out(
     assert "entrypoint.py" in files
     assert "codespaces_secrets/process.py" in files
     assert not [name for name in files if "/cli/" in name or name.endswith("__main__.py")]
+
+
+def test_the_image_leaves_out_the_wheels_parts_the_action_never_imports(
+    release: dict[str, ModuleType],
+) -> None:
+    wanted = release["rootfs"].wheel_file_wanted
+    kept = [
+        "requests/models.py",
+        "requests-2.34.2.dist-info/METADATA",
+        "_cffi_backend.cpython-311-x86_64-linux-gnu.so",
+        "cffi-2.1.1.dist-info/METADATA",
+        "nacl/_sodium.abi3.so",
+        "certifi/cacert.pem",
+    ]
+    dropped = [
+        "cffi/api.py",
+        "charset_normalizer/api.py",
+        "charset_normalizer/md.cpython-311-x86_64-linux-gnu.so",
+        "charset_normalizer-3.5.2.dist-info/METADATA",
+    ]
+    assert [name for name in kept if not wanted(name)] == []
+    assert [name for name in dropped if wanted(name)] == []

@@ -320,15 +320,14 @@ def refused_runs(session: Session) -> float:
 
 
 # -X importtime also lists imports that failed. These are tried and let go by design:
-# site's optional hooks, other platforms' modules (Windows, Jython), the optional
-# accelerators and extras of requests and urllib3, and the CJK codec tables that
-# charset_normalizer probes at import (the image leaves them out: rootfs.CJK_CODECS).
-# Any other missing module fails.
+# site's optional hooks, other platforms' modules (Windows, Jython), and the optional
+# accelerators and extras of requests and urllib3, among them the encoding detectors
+# (the image leaves charset_normalizer out: rootfs.UNUSED_DISTRIBUTIONS). Any other
+# missing module fails.
 OPTIONAL_IMPORTS = {
     "sitecustomize", "usercustomize", "_winapi", "nt", "winreg", "org", "org.python",
-    "org.python.core", "backports", "brotli", "brotlicffi", "chardet", "simplejson",
-    "socks", "zstandard", "_codecs_cn", "_codecs_hk", "_codecs_iso2022", "_codecs_jp",
-    "_codecs_kr", "_codecs_tw",
+    "org.python.core", "backports", "brotli", "brotlicffi", "chardet", "charset_normalizer",
+    "simplejson", "socks", "zstandard",
 }  # fmt: skip
 
 

@@ -80,7 +80,7 @@ def strip(data: bytes) -> bytes:
 
     The dynamic loader reads program headers only; sections without SHF_ALLOC (.debug_*,
     .symtab, .strtab, .comment) are never mapped, and PyNaCl's wheel ships its libsodium
-    with them (5.3 MB, 0.4 MB without). The file is cut where the last allocated byte ends;
+    with them (5.3 MB, 0.6 MB without). The file is cut where the last allocated byte ends;
     the section headers of the allocated sections stay (same indexes, so every sh_link
     and sh_info still holds), followed by a new .shstrtab naming them. A file laid out
     otherwise (a non-allocated section between allocated ones, a segment past the cut)

@@ -13,7 +13,8 @@ What goes in, and why:
   cacert.pem among them is the CA bundle requests verifies against. Their Python modules
   as bytecode (below), their shared libraries without the sections the loader never maps
   (elf.strip, the same bytes on every host: PyNaCl's libsodium carries its debug
-  information, 5.3 MB -> 0.6 MB), and without cffi's Python package (WHEEL_LEFT_OUT);
+  information, 5.3 MB -> 0.6 MB), without cffi's Python package (WHEEL_LEFT_OUT) and
+  without charset_normalizer, which the action never uses (UNUSED_DISTRIBUTIONS);
 - the action (/app: entrypoint.py and the package, minus what .dockerignore leaves out),
   as bytecode;
 - every shared library those ELF files need (DT_NEEDED, followed to the end), plus the
@@ -123,13 +124,19 @@ LEFT_OUT = (
 # that import them): nothing the action reads is decoded with them. It decodes its inputs
 # and files as UTF-8, GitHub's answers with json.loads (UTF-8, -16 or -32 by the JSON
 # rules) and header bytes as Latin-1, and writes the log as UTF-8 (-X utf8); no charset a
-# server names is ever looked up. (charset_normalizer, imported by requests, probes the C tables
-# at import with `except ImportError`: without them it ranks CJK charsets as single-byte
-# when guessing an encoding, which the action never asks it to do.)
+# server names is ever looked up.
 CJK_CODECS = ("_codecs_", "_multibytecodec")
 # Parts of the pinned wheels the action never imports: cffi's Python package declares and
 # compiles bindings; PyNaCl's compiled module needs only cffi's _cffi_backend at run time.
 WHEEL_LEFT_OUT = ("cffi/",)
+# Distributions of requirements.txt left out whole, package and metadata: requests imports
+# them when present, the action never calls them. charset_normalizer only guesses the
+# encoding of a body that names no charset (requests' Response.text and apparent_encoding);
+# the action reads every answer as bytes and parses it with json.loads. Without it requests
+# guesses UTF-8, and warns once at import, a warning codespaces_secrets.process silences.
+# Its import alone took about 27 ms of each run (it probed some 600 codec names) and it
+# held 0.6 MB.
+UNUSED_DISTRIBUTIONS = ("charset_normalizer",)
 # Loaded with dlopen by glibc (no DT_NEEDED names them).
 DLOPENED = ("libgcc_s.so.1",)
 
@@ -252,6 +259,15 @@ def wheels(arch: str, cache: Path) -> Path:
     return target
 
 
+def wheel_file_wanted(rel: str) -> bool:
+    """Whether a file the wheels installed (rel to their folder) goes into the image."""
+    top = rel.split("/", 1)[0]
+    unused = top in UNUSED_DISTRIBUTIONS or (
+        top.endswith(".dist-info") and top.split("-", 1)[0] in UNUSED_DISTRIBUTIONS
+    )
+    return not unused and not rel.startswith(WHEEL_LEFT_OUT)
+
+
 def left_out_of_image() -> list[str]:
     """The package's names .dockerignore keeps out of the image (the command line...)."""
     prefix = f"src/{PACKAGE}/"
@@ -277,7 +293,8 @@ def stdlib_modules(stdlib: Path, site: Path, app: Path, triplet: str) -> dict[st
     """Module name -> path relative to stdlib, for the closure of app/entrypoint.py."""
     dynload = stdlib / "lib-dynload"
     finder = modulefinder.ModuleFinder(
-        path=[str(app), str(site), str(stdlib), str(dynload)], excludes=list(LEFT_OUT)
+        path=[str(app), str(site), str(stdlib), str(dynload)],
+        excludes=[*LEFT_OUT, *UNUSED_DISTRIBUTIONS],
     )
     finder.run_script(str(app / "entrypoint.py"))
     finder.import_hook("site")
@@ -396,7 +413,7 @@ def assemble(arch: str, cache: Path) -> Tree:
                 rel = path.relative_to(base).as_posix()
                 if path.is_symlink() or not path.is_file() or "__pycache__" in rel:
                     continue
-                if prefix == SITE and rel.startswith(WHEEL_LEFT_OUT):
+                if prefix == SITE and not wheel_file_wanted(rel):
                     continue
                 if path.suffix == ".py" and rel != "entrypoint.py":
                     # Bytecode only, where the source was (see the module's docstring);

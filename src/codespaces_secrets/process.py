@@ -13,6 +13,12 @@ what is left before the interpreter shuts down. Collection is not turned off: a 
 larger batches. Files and the log are flushed and closed by the code that writes them,
 and freezing changes nothing about reference counting, so nothing is lost at exit.
 
+The release image leaves out charset_normalizer, which requests imports only to guess the
+encoding of a body that names no charset: the action reads every answer as bytes and
+parses JSON itself, so it never asks. requests then guesses UTF-8 if asked, and warns
+once at import that it found no detector; a process entry point silences that one warning
+(by its text, from requests alone), so that a run writes nothing to stderr.
+
 Only processes that exist for one run use this (``entrypoint.py``, ``python -m
 codespaces_secrets``, the ``codespaces-org-secret`` script, and the test kit's launcher,
 through ``run_tuned``); code that calls ``action.main`` or ``cli.main`` in its own process
@@ -31,19 +37,24 @@ Everything else a run loads is small, and loaded at the top, where it can be see
 from __future__ import annotations
 
 import gc
+import warnings
 from collections.abc import Callable
 
 # New container objects between two young collections (CPython's default is 700).
 THRESHOLD = 100_000
+# The start of what requests warns at import when neither chardet nor charset_normalizer
+# is installed (requests/__init__.py, check_compatibility).
+NO_DETECTOR_WARNING = "Unable to find acceptable character detection dependency"
 
 
 def run_tuned(load: Callable[[], Callable[[], int]]) -> int:
-    """Tune the collector, then load the adapter and run it; freeze before shutdown.
+    """Tune the collector and the warnings, load the adapter and run it; freeze at the end.
 
     ``load`` imports and returns the function to run, so that its imports come after the
     tuning. The process should exit right after this returns.
     """
     gc.set_threshold(THRESHOLD)
+    warnings.filterwarnings("ignore", message=NO_DETECTOR_WARNING, module="requests")
     try:
         return load()()
     finally:

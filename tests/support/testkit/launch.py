@@ -1,7 +1,7 @@
 """``python -m testkit.launch``: the action's entrypoint with shorter network limits.
 
 Exactly what ``entrypoint.py`` runs (``action.main`` on the process environment, with the
-collector tuned by ``runtime.run_tuned``), except for the transport seam: a test or ``make
+collector tuned by ``process.run_tuned``), except for the transport seam: a test or ``make
 reliability`` passes a shorter per-attempt deadline, so that an attack that lasts until
 the deadline costs a second, not thirty.
 """
