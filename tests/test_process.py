@@ -1,4 +1,5 @@
-"""The process entry points: the collector tuned for one run, and nothing lost at exit."""
+"""The process entry points: the collector tuned for one run, quiet without an encoding
+detector (as in the release image), and nothing lost at exit."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from codespaces_secrets.process import NO_DETECTOR_WARNING
 from github_emulator import ADMIN_TOKEN, Emulator
 from testkit import ROOT, find_leaks, run_entrypoint, run_measured, runner_env
 
@@ -78,7 +80,7 @@ def test_without_an_encoding_detector_requests_warns_on_its_own() -> None:
         [sys.executable, "-c", _WITHOUT_DETECTORS + "import requests"],
         capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
-    assert "Unable to find acceptable character detection dependency" in done.stderr
+    assert NO_DETECTOR_WARNING in done.stderr, "requests' wording changed: update process"
 
 
 def test_a_run_without_an_encoding_detector_writes_nothing_to_stderr(
