@@ -310,10 +310,11 @@ def image(figures: Figures) -> str:
         else f"the goal, set under act with podman, is at most {IMAGE_GOAL}{TIMES}; the median"
         + (" is within it" if f["pinned_vs_noop"] <= IMAGE_GOAL else " is not")
     )
+    other = f"a second build ({f['second_build_host']}, its own install of the wheels)"
     second = (
-        ", the same from a second build."
+        f", the same from {other}."
         if f["second_build_index_digest"] == f["index_digest"]
-        else f"; a second build gave `{f['second_build_index_digest']}`."
+        else f"; {other} gave `{f['second_build_index_digest']}`."
     )
     return (
         "\n".join(rows)

@@ -34,6 +34,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import struct
@@ -93,6 +94,9 @@ FIGURES = REPO / "build" / "release-figures.json"
 ROUNDS = 9
 CACHE = Path(os.environ.get("CS_CACHE", "")) / "release"
 LOG_DIR = REPO / "build"
+# The second build's host (see second_host): CPythons other than .venv's 3.11, by preference.
+SECOND_HOST_PYTHONS = ("python3.13", "python3.12")
+SECOND_HOST_PIP = Path(__file__).with_name("second-host-pip.txt")
 MANIFEST_TYPES = (
     "application/vnd.oci.image.manifest.v1+json, "
     "application/vnd.docker.distribution.manifest.v2+json"
@@ -401,11 +405,61 @@ def run_arm64(out: Path, tmp: Path) -> float:
     return result.seconds
 
 
-def build_release(out: Path) -> dict[str, Any]:
-    """scripts/release/image.py for both architectures into out; its image.json."""
-    run([sys.executable, str(IMAGE_PROGRAM), "--out", str(out)])
+def build_release(
+    out: Path, python: str = sys.executable, cache: Path | None = None
+) -> dict[str, Any]:
+    """scripts/release/image.py for both architectures into out; its image.json.
+
+    python runs it (its pip installs the wheels); cache, when given, is its CS_CACHE.
+    """
+    env = [] if cache is None else ["env", f"CS_CACHE={cache}"]
+    run([*env, python, str(IMAGE_PROGRAM), "--out", str(out)])
     summary: dict[str, Any] = json.loads((out / "image.json").read_text(encoding="utf-8"))
     return summary
+
+
+def second_host(tmp: Path) -> tuple[str, Path, str]:
+    """Another host for the second build: an interpreter, a cache, and what they are.
+
+    The release workflow builds under setup-python's CPython 3.13 and its pip; `make`
+    builds under .venv's. So the second build runs in a venv of its own, made by another
+    CPython where the machine has one (other_pythons; else this one), with the pip
+    of SECOND_HOST_PIP, and installs the wheels afresh into a cache of its own, where it
+    also unpacks the packages again. Only the downloaded .debs are shared: each is checked
+    by SHA-256 whoever fetched it.
+    """
+    base = next((path for path in other_pythons() if _starts(path)), sys.executable)
+    venv = tmp / "second-host"
+    run([base, "-m", "venv", str(venv)])
+    python = str(venv / "bin" / "python")
+    run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--require-hashes", "--no-deps", "-r", str(SECOND_HOST_PIP)])  # fmt: skip
+    about = "import sys, pip; print(f'Python {sys.version.split()[0]} with pip {pip.__version__}')"
+    cache = tmp / "second-cache"
+    (cache / "release").mkdir(parents=True)
+    (cache / "release" / "debs").symlink_to(CACHE / "debs")
+    return python, cache, run([python, "-c", about]).stdout.strip()
+
+
+def other_pythons() -> list[str]:
+    """The CPythons of SECOND_HOST_PYTHONS this machine has: on PATH, then pyenv's.
+
+    A pyenv shim on PATH runs only the versions pyenv is set to, so the versions pyenv
+    has installed are looked up too, newest first.
+    """
+    on_path = [path for path in map(shutil.which, SECOND_HOST_PYTHONS) if path]
+    versions = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    installed = sorted(
+        (path for name in SECOND_HOST_PYTHONS for path in versions.glob(f"*/bin/{name}")),
+        key=lambda path: [int(part) for part in re.findall(r"\d+", path.parts[-3])],
+        reverse=True,
+    )
+    return [*on_path, *map(str, installed)]
+
+
+def _starts(python: str) -> bool:
+    """Whether python runs (a pyenv shim names versions that may not be installed)."""
+    return subprocess.run([python, "-c", ""], capture_output=True, check=False).returncode == 0
 
 
 def layout_blobs(out: Path, summary: dict[str, Any]) -> tuple[list[oci.Blob], oci.Blob]:
@@ -583,10 +637,14 @@ def main() -> int:
                 build_start = time.monotonic()
                 release = build_release(RELEASE_OUT)
                 build_seconds = time.monotonic() - build_start
-                again = build_release(tmp / "second-build")
+                python, cache, host = second_host(tmp)
+                log(f"the second build: {host}, the wheels installed afresh")
+                again = build_release(tmp / "second-build", python, cache)
+                again["host"] = host
                 check(
                     again["index_digest"] == release["index_digest"],
-                    f"two builds differ: {release['index_digest']} vs {again['index_digest']}",
+                    f"two builds differ: {release['index_digest']} vs {again['index_digest']}"
+                    f" (the second: {host})",
                 )
                 log("arm64: the image's own files under qemu-user, one secret")
                 release["arm64_run_seconds"] = round(run_arm64(RELEASE_OUT, tmp), 2)
@@ -745,6 +803,7 @@ def report(
         "images": release["images"],
         "index_digest": release["index_digest"],
         "second_build_index_digest": again["index_digest"],
+        "second_build_host": again["host"],
         "noop_index_digest": noop_top.digest,
         "noop_compressed_bytes": len(noops[0].layer.data),
         "dockerfile_image": dockerfile_image,
@@ -762,7 +821,7 @@ def report(
         "release-test: both paths passed under act (outputs, stored values, masking)\n"
         f"  release image: amd64 {mb(amd['compressed_layer_bytes'])}, arm64"
         f" {mb(arm['compressed_layer_bytes'])} gzip, one layer each; index {digest}"
-        " (a second build: the same digest)\n"
+        f" (a second build, {again['host']}, the wheels installed afresh: the same digest)\n"
         f"  arm64: the image's files wrote one secret under qemu-user in"
         f" {release['arm64_run_seconds']:.2f} s (emulated)\n"
         f"  fully cold step over {len(jobs)} jobs (medians), pinned image {pinned_step:.2f} s vs"
