@@ -318,7 +318,10 @@ def image(figures: Figures) -> str:
     )
     return (
         "\n".join(rows)
-        + f"\n\nEach job, the pinned image's step vs the no-op's: {each}; {goal}. Release"
+        + f"\n\nEach job, the pinned image's step vs the no-op's: {each}; {goal}. The"
+        " release image's ratios in the table are the median of each job's own ratio (the two"
+        " steps of a job share its conditions), not the quotient of the two medians; the"
+        " already-pulled and Dockerfile rows divide by the no-op's median. Release"
         f" image: amd64 `{amd['manifest_digest']}` ({_mb(amd['uncompressed_layer_bytes'])}"
         f" unpacked), arm64 `{arm['manifest_digest']}`"
         f" ({_mb(arm['uncompressed_layer_bytes'])} unpacked); index `{f['index_digest']}`"
