@@ -322,12 +322,12 @@ def refused_runs(session: Session) -> float:
 # -X importtime also lists imports that failed. These are tried and let go by design:
 # site's optional hooks, other platforms' modules (Windows, Jython), and the optional
 # accelerators and extras of requests and urllib3, among them the encoding detectors
-# (the image leaves charset_normalizer out: rootfs.UNUSED_DISTRIBUTIONS). Any other
-# missing module fails.
+# (chardet, and the distributions the image leaves out: rootfs.UNUSED_DISTRIBUTIONS).
+# Any other missing module fails.
 OPTIONAL_IMPORTS = {
     "sitecustomize", "usercustomize", "_winapi", "nt", "winreg", "org", "org.python",
-    "org.python.core", "backports", "brotli", "brotlicffi", "chardet", "charset_normalizer",
-    "simplejson", "socks", "zstandard",
+    "org.python.core", "backports", "brotli", "brotlicffi", "chardet", "simplejson",
+    "socks", "zstandard", *rootfs.UNUSED_DISTRIBUTIONS,
 }  # fmt: skip
 
 
