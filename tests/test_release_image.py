@@ -158,11 +158,13 @@ def test_stripping_keeps_a_shared_library_loadable(
         elf.strip(b"#!/bin/sh\n")
 
 
-def test_the_standard_library_goes_into_one_stored_archive(
+def test_bytecode_goes_into_one_stored_archive(
     release: dict[str, ModuleType], tmp_path: Path
 ) -> None:
-    """Bytecode moves into python311.zip (stored, the same bytes each time) and imports
-    from there; extension modules stay files, and emptied folders go."""
+    """The standard library's, the wheels' and the action's bytecode moves into python311.zip
+    (stored, the same bytes each time) and imports from there; a package holding an
+    extension module or data stays files, so do extension modules and the entry point
+    script, and emptied folders go."""
     rootfs = release["rootfs"]
 
     def pyc(text: str) -> bytes:
@@ -174,34 +176,62 @@ def test_the_standard_library_goes_into_one_stored_archive(
         )  # fmt: skip
         return compiled.read_bytes()
 
-    package, module = pyc(""), pyc("ANSWER = 42\n")
+    package, module, app = pyc(""), pyc("ANSWER = 42\n"), pyc("from probe.deep import ANSWER\n")
+    site = "usr/lib/python3/dist-packages"
 
     def tree() -> dict[str, object]:
         entries: dict[str, object] = {}
         rootfs.add_file(entries, "usr/lib/python3.11/probe/__init__.pyc", package)
         rootfs.add_file(entries, "usr/lib/python3.11/probe/deep.pyc", module)
         rootfs.add_file(entries, "usr/lib/python3.11/lib-dynload/_x.so", b"\x7fELF")
+        rootfs.add_file(entries, f"{site}/pure/__init__.pyc", package)
+        rootfs.add_file(entries, f"{site}/pure/sub/__init__.pyc", package)
+        rootfs.add_file(entries, f"{site}/pure/sub/leaf.pyc", module)
+        rootfs.add_file(entries, f"{site}/top.pyc", module)
+        rootfs.add_file(entries, f"{site}/native/__init__.pyc", package)
+        rootfs.add_file(entries, f"{site}/native/_c.abi3.so", b"\x7fELF")
+        rootfs.add_file(entries, f"{site}/bundle/__init__.pyc", package)
+        rootfs.add_file(entries, f"{site}/bundle/data.pem", b"-----")
+        rootfs.add_file(entries, f"{site}/pure-1.0.dist-info/METADATA", b"Name: pure")
+        rootfs.add_file(entries, "app/entrypoint.py", b"import action\n")
+        rootfs.add_file(entries, "app/action/__init__.pyc", app)
         return entries
 
     first, second = tree(), tree()
-    rootfs.stdlib_zip(first)
-    rootfs.stdlib_zip(second)
+    rootfs.bytecode_zip(first)
+    rootfs.bytecode_zip(second)
     assert first == second
-    assert sorted(first) == [
-        "usr", "usr/lib", "usr/lib/python3.11", "usr/lib/python3.11/lib-dynload",
-        "usr/lib/python3.11/lib-dynload/_x.so", "usr/lib/python311.zip",
+    stays = [
+        "app", "app/entrypoint.py", "usr", "usr/lib", f"{site}", f"{site}/bundle",
+        f"{site}/bundle/__init__.pyc", f"{site}/bundle/data.pem", f"{site}/native",
+        f"{site}/native/__init__.pyc", f"{site}/native/_c.abi3.so", f"{site}/pure-1.0.dist-info",
+        f"{site}/pure-1.0.dist-info/METADATA", "usr/lib/python3", "usr/lib/python3.11",
+        "usr/lib/python3.11/lib-dynload", "usr/lib/python3.11/lib-dynload/_x.so",
+        "usr/lib/python311.zip",
     ]  # fmt: skip
+    assert sorted(first) == sorted(stays)
     archive = tmp_path / "python311.zip"
     archive.write_bytes(first["usr/lib/python311.zip"].data)  # type: ignore[attr-defined]
     with zipfile.ZipFile(archive) as opened:
         assert {i.compress_type for i in opened.infolist()} == {zipfile.ZIP_STORED}
-        assert opened.namelist() == ["probe/__init__.pyc", "probe/deep.pyc"]
-    script = "import sys; sys.path.insert(0, sys.argv[1]); import probe.deep as d; print(d.ANSWER)"
+        assert opened.namelist() == [
+            "action/__init__.pyc", "probe/__init__.pyc", "probe/deep.pyc",
+            "pure/__init__.pyc", "pure/sub/__init__.pyc", "pure/sub/leaf.pyc", "top.pyc",
+        ]  # fmt: skip
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import action, pure.sub.leaf, top\n"
+        "print(action.ANSWER, pure.sub.leaf.ANSWER, top.ANSWER, action.__file__)\n"
+    )
     done = subprocess.run(
         [sys.executable, "-I", "-B", "-c", script, str(archive)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert (done.stdout.strip(), done.stderr) == ("42", "")
+    assert (done.stdout.strip(), done.stderr) == (f"42 42 42 {archive}/action/__init__.pyc", "")
+    clash = tree()
+    rootfs.add_file(clash, f"{site}/probe/__init__.pyc", package)
+    with pytest.raises(SystemExit, match=r"are both probe/__init__\.pyc"):
+        rootfs.bytecode_zip(clash)
 
 
 def test_the_lock_pins_every_package_for_both_architectures(
@@ -269,9 +299,16 @@ def test_the_image_leaves_out_the_wheels_parts_the_action_never_imports(
         "cffi-2.1.1.dist-info/METADATA",
         "nacl/_sodium.abi3.so",
         "certifi/cacert.pem",
+        "certifi/core.py",
+        "urllib3/contrib/socks.py",
     ]
     dropped = [
         "cffi/api.py",
+        "requests/py.typed",
+        "urllib3/contrib/emscripten/fetch.py",
+        "urllib3/contrib/emscripten/emscripten_fetch_worker.js",
+        "certifi/tests/test_certify.py",
+        "certifi/__main__.py",
         "charset_normalizer/api.py",
         "charset_normalizer/md.cpython-311-x86_64-linux-gnu.so",
         "charset_normalizer-3.5.2.dist-info/METADATA",

@@ -190,26 +190,25 @@ def bad_input(session: Session) -> float:
 CERTIFI_BUNDLE = f"{rootfs.SITE}/certifi/cacert.pem"
 STDLIB = f"{rootfs.STDLIB}/"
 DYNLOAD = f"{rootfs.DYNLOAD}/"
-# The standard library's bytecode, in one archive (rootfs.stdlib_zip).
-STDLIB_ZIP = rootfs.STDLIB_ZIP
-# Where the image's files provide modules: bytecode standing where its source would be
-# (the standard library's archive members under STDLIB), extension modules, and
-# entrypoint.py.
+# The image's bytecode, in one archive (rootfs.bytecode_zip).
+BYTECODE_ZIP = rootfs.BYTECODE_ZIP
+# Where the image's files provide modules: bytecode standing where its source would be,
+# extension modules, and entrypoint.py. The archive's members are named as under these.
 _MODULE_ROOTS = (DYNLOAD, STDLIB, f"{rootfs.SITE}/", f"{rootfs.APP}/")
 
 
-def stdlib_members() -> list[str]:
-    """The names in the image's standard library archive, read by its own interpreter."""
-    script = f"import zipfile; print(*zipfile.ZipFile('/{STDLIB_ZIP}').namelist())"
+def archive_members() -> list[str]:
+    """The names in the image's bytecode archive, read by its own interpreter."""
+    script = f"import zipfile; print(*zipfile.ZipFile('/{BYTECODE_ZIP}').namelist())"
     probe = ["podman", "run", "--rm", "--entrypoint", "/usr/bin/python3.11", IMAGE, "-I", "-c"]
     return run([*probe, script]).stdout.split()
 
 
-def modules_held(tree: Iterable[str]) -> set[str]:
-    """The importable module names the tree's paths provide."""
+def modules_held(tree: Iterable[str], members: Iterable[str]) -> set[str]:
+    """The importable module names the tree's paths and the archive's members provide."""
     names = set()
-    for path in tree:
-        root = next((r for r in _MODULE_ROOTS if path.startswith(r)), None)
+    rooted = [(path, next((r for r in _MODULE_ROOTS if path.startswith(r)), None)) for path in tree]
+    for path, root in [*rooted, *((member, "") for member in members)]:
         if root is None or "/__pycache__/" in path:
             continue
         rel = path.removeprefix(root)
@@ -226,25 +225,26 @@ def inspect_image() -> tuple[dict[str, int], set[str]]:
     Returns counts for the figures, and the module names the image's files provide."""
     tree = image_tree(IMAGE)
     app = sorted(p.removeprefix("app/") for p in tree if p.startswith("app/"))
-    top = sorted({p.split("/")[0] for p in app})
-    check(top == ["codespaces_secrets", "entrypoint.py"], f"/app holds {top}")
-    sources = [p for p in app if p.endswith(".py") and p != "entrypoint.py"]
-    check(not sources, f"sources in /app besides entrypoint.py: {sources[:3]}")
-    compiled = sorted(p.removesuffix("c") for p in app if p.endswith(".pyc"))
+    check(app == ["entrypoint.py"], f"/app holds {app[:5]}, not only entrypoint.py")
+    members = archive_members()
+    package = sorted(m for m in members if m.startswith(f"{rootfs.PACKAGE}/"))
+    check(all(m.endswith(".pyc") for m in package), f"sources of the action: {package[:3]}")
+    compiled = [m.removesuffix("c") for m in package]
     modules = sorted(name for name in rootfs.app_files() if name != "entrypoint.py")
-    check(compiled == modules, f"/app's bytecode is not the package's modules: {compiled[:3]}")
-    check(not any("github_emulator" in p for p in tree), "the image holds the emulator")
+    check(compiled == modules, f"the action's bytecode is not the package's modules: {compiled}")
+    emulator = [p for p in [*tree, *members] if "github_emulator" in p]
+    check(not emulator, f"the image holds the emulator: {emulator[:3]}")
     for unwanted in ("cli/", "__main__.py", "py.typed"):
-        held = [p for p in app if p.startswith(f"codespaces_secrets/{unwanted}")]
+        held = [p for p in package if p.startswith(f"{rootfs.PACKAGE}/{unwanted}")]
         check(not held, f"the image holds the command line's {held[:3]}")
     check(not any("/.cache/" in p or p.startswith("root/") for p in tree), "a cache in the image")
     check(not any(p.startswith(("bin/", "usr/bin/sh")) for p in tree), "a shell in the image")
     loose = [p for p in tree if p.startswith(STDLIB) and p != rootfs.DYNLOAD
              and not p.startswith(DYNLOAD)]  # fmt: skip
     check(not loose, f"standard library files outside its archive: {loose[:5]}")
-    members = stdlib_members()
-    check("encodings/__init__.pyc" in members, "the standard library archive lacks encodings")
-    check(not [m for m in members if not m.endswith(".pyc")], "sources in the stdlib archive")
+    check("encodings/__init__.pyc" in members, "the bytecode archive lacks encodings")
+    check("requests/__init__.pyc" in members, "the bytecode archive lacks requests")
+    check(not [m for m in members if not m.endswith(".pyc")], "other than bytecode in the archive")
     check(tree.get(CERTIFI_BUNDLE, TreeFile("", 0, "", "")).kind == "file", "no CA bundle")
     check("lib/x86_64-linux-gnu/libgcc_s.so.1" in tree or "lib/aarch64-linux-gnu/libgcc_s.so.1"
           in tree, "libgcc_s.so.1 (dlopen'ed when a thread exits) is missing")  # fmt: skip
@@ -264,7 +264,7 @@ def inspect_image() -> tuple[dict[str, int], set[str]]:
         "pyc_files": len(compiled),
         "layers": len(layers),
     }
-    return counts, modules_held([*tree, *(STDLIB + member for member in members)])
+    return counts, modules_held(tree, members)
 
 
 def own_bundle(session: Session, bundle: Path) -> float:

@@ -51,6 +51,7 @@ from typing import Any
 
 import debs
 import dockerengine
+import image
 import oci
 import rootfs
 from containerlib import (
@@ -92,7 +93,7 @@ FIGURES = REPO / "build" / "release-figures.json"
 # of the two compared steps alternates from one job to the next. Nine jobs: a median the
 # next run repeats to a few hundredths (five moved it by a tenth).
 ROUNDS = 9
-CACHE = Path(os.environ.get("CS_CACHE", "")) / "release"
+CACHE = image.cache_dir()
 LOG_DIR = REPO / "build"
 # The second build's host (see second_host): CPythons other than .venv's 3.11, by preference.
 SECOND_HOST_PYTHONS = ("python3.13", "python3.12")
@@ -311,15 +312,15 @@ def noop_images(epoch: int) -> tuple[list[oci.Image], oci.Blob]:
     images = []
     for arch in ("amd64", "arm64"):
         tree = {"noop": rootfs.Entry("file", noop_elf(arch), 0o755)}
-        image = oci.build(arch, tree, epoch)
-        config = json.loads(image.config.data)
+        built = oci.build(arch, tree, epoch)
+        config = json.loads(built.config.data)
         config["config"] = {"Entrypoint": ["/noop"]}
         config_blob = oci.Blob(oci.CONFIG, oci.canonical(config))
-        manifest = json.loads(image.manifest.data)
+        manifest = json.loads(built.manifest.data)
         manifest["config"] = config_blob.descriptor()
         images.append(
-            oci.Image(arch, image.layer, config_blob,
-                      oci.Blob(oci.MANIFEST, oci.canonical(manifest)), image.tar_bytes)
+            oci.Image(arch, built.layer, config_blob,
+                      oci.Blob(oci.MANIFEST, oci.canonical(manifest)), built.tar_bytes)
         )  # fmt: skip
     return images, oci.index(images)
 
@@ -327,7 +328,7 @@ def noop_images(epoch: int) -> tuple[list[oci.Image], oci.Blob]:
 def push_noop(registry: Registry, suffix: str, epoch: int) -> tuple[list[oci.Image], oci.Blob, str]:
     """A no-op image (epoch makes its digest) pushed as REPOSITORY-suffix; its reference."""
     images, top = noop_images(epoch)
-    blobs = [blob for image in images for blob in image.blobs()]
+    blobs = [blob for one in images for blob in one.blobs()]
     oci.push(registry.host, f"{REPOSITORY}-{suffix}", TAG, blobs, top)
     return images, top, f"{registry.host}/{REPOSITORY}-{suffix}:{TAG}@{top.digest}"
 
@@ -436,8 +437,8 @@ def second_host(tmp: Path) -> tuple[str, Path, str]:
          "--require-hashes", "--no-deps", "-r", str(SECOND_HOST_PIP)])  # fmt: skip
     about = "import sys, pip; print(f'Python {sys.version.split()[0]} with pip {pip.__version__}')"
     cache = tmp / "second-cache"
-    (cache / "release").mkdir(parents=True)
-    (cache / "release" / "debs").symlink_to(CACHE / "debs")
+    image.cache_dir(cache).mkdir(parents=True)
+    debs.downloads(image.cache_dir(cache)).symlink_to(debs.downloads(CACHE))
     return python, cache, run([python, "-c", about]).stdout.strip()
 
 
@@ -494,11 +495,11 @@ def add_noop(repo: Path, reference: str, warmup: str, *, reference_first: bool) 
     container action costs (act's first container on the job's network) is charged to
     neither image. Each of the two images compared is still pulled whole, from nothing.
     """
-    for folder, image in ((".noop", reference), (".warmup", warmup)):
+    for folder, pinned in ((".noop", reference), (".warmup", warmup)):
         (repo / folder).mkdir()
         (repo / folder / "action.yml").write_text(
             "name: no-op\ndescription: The smallest container action, for timing.\n"
-            f"runs:\n  using: docker\n  image: docker://{image}\n",
+            f"runs:\n  using: docker\n  image: docker://{pinned}\n",
             encoding="utf-8",
         )
     workflow = repo / ".github" / "workflows" / "e2e.yml"
@@ -788,7 +789,7 @@ def report(
     )
     dockerfile_step = step_seconds(dockerfile.log, "Write one secret")
     debs_bytes = sum(
-        (CACHE / "debs" / f"{deb.sha256}.deb").stat().st_size
+        (debs.downloads(CACHE) / f"{deb.sha256}.deb").stat().st_size
         for deb in debs.read_lock()
         if deb.arch == "amd64"
     )

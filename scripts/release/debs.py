@@ -135,6 +135,11 @@ def lock_lines() -> list[str]:
     return lines
 
 
+def downloads(cache: Path) -> Path:
+    """The folder of a build's cache (image.cache_dir) the .debs are kept in."""
+    return cache / "debs"
+
+
 def fetch(deb: Deb, cache: Path) -> Path:
     """The .deb file, from the cache or downloaded; its SHA-256 checked either way."""
     target = cache / f"{deb.sha256}.deb"

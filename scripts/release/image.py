@@ -34,10 +34,13 @@ INPUTS = ("requirements.txt", "entrypoint.py", ".dockerignore", "src/codespaces_
           "scripts/release")  # fmt: skip
 
 
-def cache_dir() -> Path:
-    """Where downloads and the staging interpreter are kept between builds."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(os.environ.get("CS_CACHE", f"{base}/codespaces-secrets")) / "release"
+def cache_dir(root: Path | None = None) -> Path:
+    """Where downloads and the staging interpreter are kept between builds: in root (a
+    CS_CACHE), else in $CS_CACHE, else in the user's cache folder."""
+    if root is None:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        root = Path(os.environ.get("CS_CACHE", f"{base}/codespaces-secrets"))
+    return root / "release"
 
 
 def source_date_epoch() -> int:

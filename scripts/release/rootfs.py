@@ -6,17 +6,18 @@ What goes in, and why:
   entrypoint.py (modulefinder follows every `import`, also those inside functions), plus
   `site` (run at start-up) and the `encodings` package (codecs are imported by name at
   run time) but for its CJK codecs (see CJK_CODECS). Compiled, without sources, in one
-  archive (see stdlib_zip). Modules of the closure the action never reaches are left out
+  archive (see bytecode_zip). Modules of the closure the action never reaches are left out
   by rule, see LEFT_OUT;
 - the wheels of requirements.txt (hash-pinned, --no-deps) in
   /usr/lib/python3/dist-packages, a folder Debian's interpreter always searches; certifi's
   cacert.pem among them is the CA bundle requests verifies against. Their Python modules
-  as bytecode (below), their shared libraries without the sections the loader never maps
-  (elf.strip, the same bytes on every host: PyNaCl's libsodium carries its debug
-  information, 5.3 MB -> 0.6 MB), without cffi's Python package (WHEEL_LEFT_OUT) and
-  without charset_normalizer, which the action never uses (UNUSED_DISTRIBUTIONS);
-- the action (/app: entrypoint.py and the package, minus what .dockerignore leaves out),
-  as bytecode;
+  as bytecode (below; the packages that are nothing else go into the same archive), their
+  shared libraries without the sections the loader never maps (elf.strip, the same bytes
+  on every host: PyNaCl's libsodium carries its debug information, 5.3 MB -> 0.6 MB),
+  without the parts no run reaches (WHEEL_LEFT_OUT) and without charset_normalizer, which
+  the action never uses (UNUSED_DISTRIBUTIONS);
+- the action: /app/entrypoint.py, and the package (minus what .dockerignore leaves out) as
+  bytecode in the archive;
 - every shared library those ELF files need (DT_NEEDED, followed to the end), plus the
   ones glibc loads with dlopen: libgcc_s.so.1, which pthread_exit needs to unwind a thread
   that ends while the interpreter shuts down (the deadline watchdog).
@@ -56,7 +57,7 @@ STDLIB = f"usr/lib/python{PYVER}"
 DYNLOAD = f"{STDLIB}/lib-dynload"
 SITE = "usr/lib/python3/dist-packages"
 PYTHON = f"usr/bin/python{PYVER}"
-STDLIB_ZIP = f"usr/lib/python{PYVER.replace('.', '')}.zip"
+BYTECODE_ZIP = f"usr/lib/python{PYVER.replace('.', '')}.zip"
 # The archive's members carry no meaningful date (the bytecode is unchecked-hash): the
 # earliest a zip can say.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -126,16 +127,21 @@ LEFT_OUT = (
 # rules) and header bytes as Latin-1, and writes the log as UTF-8 (-X utf8); no charset a
 # server names is ever looked up.
 CJK_CODECS = ("_codecs_", "_multibytecodec")
-# Parts of the pinned wheels the action never imports: cffi's Python package declares and
-# compiles bindings; PyNaCl's compiled module needs only cffi's _cffi_backend at run time.
-WHEEL_LEFT_OUT = ("cffi/",)
+# Parts of the pinned wheels no run of the action reaches: cffi's Python package declares
+# and compiles bindings (PyNaCl's compiled module needs only cffi's _cffi_backend at run
+# time); urllib3's Pyodide backend is imported only where sys.platform is "emscripten"
+# (its JavaScript worker was urllib3's one file besides modules); certifi's self-test and
+# command line (`python -m certifi`). Left out by path prefix.
+WHEEL_LEFT_OUT = ("cffi/", "urllib3/contrib/emscripten/", "certifi/tests/", "certifi/__main__.py")
+# PEP 561's marker of a typed package: only type checkers read it.
+TYPED_MARKER = "py.typed"
 # Distributions of requirements.txt left out whole, package and metadata: requests imports
 # them when present, the action never calls them. charset_normalizer only guesses the
 # encoding of a body that names no charset (requests' Response.text and apparent_encoding);
 # the action reads every answer as bytes and parses it with json.loads. Without it requests
 # guesses UTF-8, and warns once at import, a warning codespaces_secrets.process silences.
-# Its import alone took about 27 ms of each run (it probed some 600 codec names) and it
-# held 0.6 MB.
+# Its import took about 23 ms of each start (it probed some 600 codec names; measured in
+# the image's own tree, with its interpreter) and it held 0.6 MB.
 UNUSED_DISTRIBUTIONS = ("charset_normalizer",)
 # Loaded with dlopen by glibc (no DT_NEEDED names them).
 DLOPENED = ("libgcc_s.so.1",)
@@ -169,7 +175,7 @@ def package_files(arch: str, cache: Path) -> Tree:
     for deb in debs.read_lock():
         if deb.arch != arch:
             continue
-        with debs.data_tar(debs.fetch(deb, cache / "debs")) as tar:
+        with debs.data_tar(debs.fetch(deb, debs.downloads(cache))) as tar:
             for member in tar.getmembers():
                 name = os.path.normpath(member.name).lstrip("./")
                 if not name or name == ".":
@@ -265,7 +271,13 @@ def wheel_file_wanted(rel: str) -> bool:
     unused = top in UNUSED_DISTRIBUTIONS or (
         top.endswith(".dist-info") and top.split("-", 1)[0] in UNUSED_DISTRIBUTIONS
     )
-    return not unused and not rel.startswith(WHEEL_LEFT_OUT)
+    marker = rel.rsplit("/", 1)[-1] == TYPED_MARKER
+    return not unused and not marker and not rel.startswith(WHEEL_LEFT_OUT)
+
+
+def wheel_packages_left_out() -> list[str]:
+    """WHEEL_LEFT_OUT as module names, for modulefinder not to follow them."""
+    return [left.removesuffix("/").removesuffix(".py").replace("/", ".") for left in WHEEL_LEFT_OUT]
 
 
 def left_out_of_image() -> list[str]:
@@ -294,7 +306,7 @@ def stdlib_modules(stdlib: Path, site: Path, app: Path, triplet: str) -> dict[st
     dynload = stdlib / "lib-dynload"
     finder = modulefinder.ModuleFinder(
         path=[str(app), str(site), str(stdlib), str(dynload)],
-        excludes=[*LEFT_OUT, *UNUSED_DISTRIBUTIONS],
+        excludes=[*LEFT_OUT, *UNUSED_DISTRIBUTIONS, *wheel_packages_left_out()],
     )
     finder.run_script(str(app / "entrypoint.py"))
     finder.import_hook("site")
@@ -430,37 +442,60 @@ def assemble(arch: str, cache: Path) -> Tree:
         compile_all(python, jobs)
         for _source, _shown, cfile in jobs:
             add_file(tree, cfile.relative_to(out).as_posix(), cfile.read_bytes())
-    stdlib_zip(tree)
+    bytecode_zip(tree)
     add_libraries(tree, packages, arch, DLOPENED)
     tree["tmp"] = Entry("dir", mode=0o1777)
     return tree
 
 
-def stdlib_zip(tree: Tree) -> None:
-    """Move the standard library's bytecode into /usr/lib/python311.zip, stored as is.
+def archive_members(tree: Tree) -> dict[str, str]:
+    """Archive member -> the tree's file, for what bytecode_zip takes (see there)."""
+    members: dict[str, str] = {}
+    for folder in (STDLIB, SITE, APP):
+        prefix = f"{folder}/"
+        by_top: dict[str, list[str]] = {}
+        for name, entry in tree.items():
+            if entry.kind != "dir" and name.startswith(prefix):
+                by_top.setdefault(name.removeprefix(prefix).split("/")[0], []).append(name)
+        bytecode_only = [
+            names for names in by_top.values()
+            if all(name.endswith(".pyc") and tree[name].kind == "file" for name in names)
+        ]  # fmt: skip
+        for name in (name for names in bytecode_only for name in names):
+            member = name.removeprefix(prefix)
+            if member in members:
+                raise SystemExit(f"rootfs: /{members[member]} and /{name} are both {member}")
+            members[member] = name
+    return members
+
+
+def bytecode_zip(tree: Tree) -> None:
+    """Move the image's bytecode into one archive, /usr/lib/python311.zip, stored as is.
 
     The interpreter looks there first (the archive is the first entry of its sys.path,
     and getpath takes it as the standard library's landmark), and zipimport reads a
     stored member as fast as a file. What it saves is files: a layer is unpacked file by
-    file, and one archive instead of some 480 .pyc files (and their folders) made a cold
-    pull here about a sixth faster. Members are stored, not deflated: the layer's gzip
+    file. One archive instead of some 480 standard library .pyc files made a cold pull
+    here about a sixth faster, and taking in the wheels' and the action's some 110 more
+    saved about another 0.05 s. Members are stored, not deflated: the layer's gzip
     compresses them all the same, the interpreter inflates nothing at start-up, and the
-    bytes depend on no zlib. Extension modules stay files in lib-dynload: the loader
-    needs a file.
+    bytes depend on no zlib.
+
+    What it takes, under each folder the interpreter imports from (the standard library,
+    the wheels' folder, /app): every top-level module or package all of whose files are
+    bytecode, named in the archive as under its folder. The rest stays files: the
+    extension modules (the loader needs a file, and a package that holds one, PyNaCl's
+    nacl, is searched for its modules on its own path only), a package with data that is
+    opened by path (certifi's cacert.pem: from an archive, importlib.resources would copy
+    it to a temporary file at each start), the wheels' metadata (licences, and what
+    scanners read to name the versions) and entrypoint.py, the script the interpreter is
+    given.
     """
-    prefix = f"{STDLIB}/"
-    members = sorted(
-        name
-        for name, entry in tree.items()
-        if name.startswith(prefix)
-        and not name.startswith(f"{DYNLOAD}/")
-        and entry.kind == "file"
-        and name.endswith(".pyc")
-    )
+    members = archive_members(tree)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for name in members:
-            info = zipfile.ZipInfo(name.removeprefix(prefix), date_time=ZIP_DATE)
+        for member, name in sorted(members.items()):
+            info = zipfile.ZipInfo(member, date_time=ZIP_DATE)
             info.external_attr = 0o644 << 16
             archive.writestr(info, tree.pop(name).data)
     used = {
@@ -469,7 +504,11 @@ def stdlib_zip(tree: Tree) -> None:
         if entry.kind != "dir"
         for parent in PurePosixPath(name).parents
     }
-    for name in [n for n, e in tree.items() if e.kind == "dir" and n.startswith(prefix)]:
-        if name not in used:
-            del tree[name]
-    add_file(tree, STDLIB_ZIP, buffer.getvalue())
+    emptied = [
+        name for name, entry in tree.items()
+        if entry.kind == "dir" and name.startswith((f"{STDLIB}/", f"{SITE}/", f"{APP}/"))
+        and name not in used
+    ]  # fmt: skip
+    for name in emptied:
+        del tree[name]
+    add_file(tree, BYTECODE_ZIP, buffer.getvalue())
