@@ -327,7 +327,7 @@ def refused_runs(session: Session) -> float:
 OPTIONAL_IMPORTS = {
     "sitecustomize", "usercustomize", "_winapi", "nt", "winreg", "org", "org.python",
     "org.python.core", "backports", "brotli", "brotlicffi", "chardet", "simplejson",
-    "socks", "zstandard", *rootfs.UNUSED_DISTRIBUTIONS,
+    "socks", "zstandard", *rootfs.UNUSED_DISTRIBUTIONS, *rootfs.OPTIONAL_LEFT_OUT,
 }  # fmt: skip
 
 

@@ -70,9 +70,15 @@ MACHINES = {"amd64": "x86_64", "arm64": "aarch64"}
 GLIBC_MINORS = range(17, 37)
 # The image's command: see the Dockerfile for each flag.
 ENTRYPOINT = [f"/{PYTHON}", "-E", "-s", "-B", "-u", "-X", "utf8", f"/{APP}/entrypoint.py"]
+# Imported at every start, used by nothing the action does: the bz2 and xz compressors,
+# which zipfile and shutil import in a `try` and do without (zipfile comes in with
+# importlib.metadata, which urllib3 imports for its HTTP/2 check). The action opens no
+# archive of either kind. Leaving them out drops liblzma and libbz2 with them.
+OPTIONAL_LEFT_OUT = ("bz2", "_bz2", "lzma", "_lzma")
 # Modules of the static closure the action never reaches (platform-specific branches,
 # process pools, GUI and test tooling). Leaving them out drops the libraries they need.
 LEFT_OUT = (
+    *OPTIONAL_LEFT_OUT,
     # Debian's start-up hook: it only tries to load apport, which the image has not.
     "sitecustomize",
     "asyncio",
@@ -131,8 +137,13 @@ CJK_CODECS = ("_codecs_", "_multibytecodec")
 # and compiles bindings (PyNaCl's compiled module needs only cffi's _cffi_backend at run
 # time); urllib3's Pyodide backend is imported only where sys.platform is "emscripten"
 # (its JavaScript worker was urllib3's one file besides modules); certifi's self-test and
-# command line (`python -m certifi`). Left out by path prefix.
-WHEEL_LEFT_OUT = ("cffi/", "urllib3/contrib/emscripten/", "certifi/tests/", "certifi/__main__.py")
+# command line (`python -m certifi`); PyNaCl's modules besides nacl.public and what it
+# imports (hashing, password hashing, secret-key boxes, signatures). Left out by path
+# prefix.
+WHEEL_LEFT_OUT = (
+    "cffi/", "urllib3/contrib/emscripten/", "certifi/tests/", "certifi/__main__.py",
+    "nacl/pwhash/", "nacl/hash.py", "nacl/hashlib.py", "nacl/secret.py", "nacl/signing.py",
+)  # fmt: skip
 # PEP 561's marker of a typed package: only type checkers read it.
 TYPED_MARKER = "py.typed"
 # Distributions of requirements.txt left out whole, package and metadata: requests imports
@@ -476,8 +487,10 @@ def bytecode_zip(tree: Tree) -> None:
     and getpath takes it as the standard library's landmark), and zipimport reads a
     stored member as fast as a file. What it saves is files: a layer is unpacked file by
     file. One archive instead of some 480 standard library .pyc files made a cold pull
-    here about a sixth faster, and taking in the wheels' and the action's some 110 more
-    saved about another 0.05 s. Members are stored, not deflated: the layer's gzip
+    here about a sixth faster; taking in the wheels' and the action's some 110 more made
+    it 0.04-0.07 s faster again, for about 4 ms more start-up (zipimport, written in
+    Python, finds and reads a module more slowly than the path finder). Members are
+    stored, not deflated: the layer's gzip
     compresses them all the same, the interpreter inflates nothing at start-up, and the
     bytes depend on no zlib.
 
