@@ -301,6 +301,8 @@ def test_the_image_leaves_out_the_wheels_parts_the_action_never_imports(
         "certifi/cacert.pem",
         "certifi/core.py",
         "urllib3/contrib/socks.py",
+        "nacl/public.py",
+        "nacl/bindings/crypto_box.py",
     ]
     dropped = [
         "cffi/api.py",
@@ -309,6 +311,8 @@ def test_the_image_leaves_out_the_wheels_parts_the_action_never_imports(
         "urllib3/contrib/emscripten/emscripten_fetch_worker.js",
         "certifi/tests/test_certify.py",
         "certifi/__main__.py",
+        "nacl/signing.py",
+        "nacl/pwhash/scrypt.py",
         "charset_normalizer/api.py",
         "charset_normalizer/md.cpython-311-x86_64-linux-gnu.so",
         "charset_normalizer-3.5.2.dist-info/METADATA",
