@@ -90,8 +90,9 @@ TAG = "0.0.0-release-test"
 FIGURES = REPO / "build" / "release-figures.json"
 # Fully cold jobs timed. A step under act varies by a tenth of a second or two from one job
 # to the next on a shared machine: the figures are medians over the jobs, and the order
-# of the two compared steps alternates from one job to the next. Nine jobs: a median the
-# next run repeats to a few hundredths (five moved it by a tenth).
+# of the two compared steps alternates from one job to the next. Nine jobs: one run's
+# median can still stray by up to about 0.1 from the median over many runs (nine runs of
+# one image here: 1.19-1.37x, seven of them within 1.19-1.28x); five jobs moved it by more.
 ROUNDS = 9
 CACHE = image.cache_dir()
 LOG_DIR = REPO / "build"
