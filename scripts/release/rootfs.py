@@ -63,6 +63,8 @@ BYTECODE_ZIP = f"usr/lib/python{PYVER.replace('.', '')}.zip"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 APP = "app"
 PACKAGE = "codespaces_secrets"
+# The folders the image's interpreter imports from whose bytecode bytecode_zip gathers.
+IMPORT_FOLDERS = (STDLIB, SITE, APP)
 TRIPLETS = {"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
 MACHINES = {"amd64": "x86_64", "arm64": "aarch64"}
 # Debian 12's glibc is 2.36: every manylinux wheel up to that level runs on it (pip does
@@ -462,7 +464,7 @@ def assemble(arch: str, cache: Path) -> Tree:
 def archive_members(tree: Tree) -> dict[str, str]:
     """Archive member -> the tree's file, for what bytecode_zip takes (see there)."""
     members: dict[str, str] = {}
-    for folder in (STDLIB, SITE, APP):
+    for folder in IMPORT_FOLDERS:
         prefix = f"{folder}/"
         by_top: dict[str, list[str]] = {}
         for name, entry in tree.items():
@@ -520,7 +522,7 @@ def bytecode_zip(tree: Tree) -> None:
     }
     emptied = [
         name for name, entry in tree.items()
-        if entry.kind == "dir" and name.startswith((f"{STDLIB}/", f"{SITE}/", f"{APP}/"))
+        if entry.kind == "dir" and name.startswith(tuple(f"{f}/" for f in IMPORT_FOLDERS))
         and name not in used
     ]  # fmt: skip
     for name in emptied:
