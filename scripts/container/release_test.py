@@ -438,8 +438,9 @@ def second_host(tmp: Path) -> tuple[str, Path, str]:
          "--require-hashes", "--no-deps", "-r", str(SECOND_HOST_PIP)])  # fmt: skip
     about = "import sys, pip; print(f'Python {sys.version.split()[0]} with pip {pip.__version__}')"
     cache = tmp / "second-cache"
-    image.cache_dir(cache).mkdir(parents=True)
-    debs.downloads(image.cache_dir(cache)).symlink_to(debs.downloads(CACHE))
+    release_cache = image.cache_dir(cache)
+    release_cache.mkdir(parents=True)
+    debs.downloads(release_cache).symlink_to(debs.downloads(CACHE))
     return python, cache, run([python, "-c", about]).stdout.strip()
 
 
